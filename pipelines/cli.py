@@ -1,0 +1,202 @@
+"""The `tandem` command: demo, run, ui, sql, inspect, status, init."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines.domain.workspace import REPO_ROOT, Workspace
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tandem", description=__doc__)
+    parser.add_argument(
+        "--home", help="workspace directory (default: TANDEM_HOME, else the repository)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "init", help="create the workspace layout, tandem.yaml and a pseudonymization key"
+    )
+    demo = sub.add_parser(
+        "demo", help="generate the demo organisation if missing, then run everything"
+    )
+    demo.add_argument("--seed", type=int, default=2026)
+    sub.add_parser("run", help="materialize every asset on the workspace's data/raw/")
+    ui = sub.add_parser("ui", help="start the Dagster UI on 127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    sub.add_parser("sql", help="open the published marts read-only in the duckdb CLI")
+    inspect = sub.add_parser("inspect", help="detect and describe one export file")
+    inspect.add_argument("file")
+    inspect.add_argument("--codebook")
+    inspect.add_argument("--json", action="store_true")
+    sub.add_parser("status", help="the last run's outcome and the published marts' version")
+    args = parser.parse_args(argv)
+
+    ws = Workspace.resolve(args.home)
+    handler = {
+        "init": _init,
+        "demo": _demo,
+        "run": _run,
+        "ui": _ui,
+        "sql": _sql,
+        "inspect": _inspect,
+        "status": _status,
+    }[args.command]
+    return handler(ws, args)
+
+
+def _init(ws: Workspace, args=None) -> int:
+    from pipelines.domain.pseudonym import create_key_file
+
+    ws.ensure_layout()
+    if create_key_file(ws.key_file):
+        print(f"Created a pseudonymization key at {ws.key_file} (keep it secret; never commit it)")
+    return 0
+
+
+def _demo(ws: Workspace, args) -> int:
+    from pipelines.domain.demo import generate_demo
+
+    _init(ws)
+    if not any(ws.surveys_dir.glob("*/codebook.yaml")):
+        summary = generate_demo(ws.home, seed=args.seed)
+        print(
+            f"Generated the demo organisation in {ws.raw_dir}: "
+            f"{summary.get('teams', '?')} teams, {summary.get('employees', '?')} employees"
+        )
+    return _run(ws, args)
+
+
+def _run(ws: Workspace, args=None) -> int:
+    from pipelines.domain.pseudonym import MissingKeyError, load_key
+    from pipelines.domain.publish import WorkspaceBusy, run_lock
+
+    ws.ensure_layout()
+    try:
+        load_key(ws.key_file)
+    except MissingKeyError as exc:
+        print(f"tandem: {exc}", file=sys.stderr)
+        return 2
+    os.environ.update(ws.environ())
+    try:
+        with run_lock(ws.lock_file):
+            return _execute(ws)
+    except WorkspaceBusy as exc:
+        print(f"tandem: {exc}", file=sys.stderr)
+        return 3
+
+
+def _execute(ws: Workspace) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    definitions = defs() if callable(defs) else defs
+    job = definitions.resolve_job_def("tandem_nightly")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    checks = [
+        e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    for check in checks:
+        if not check.passed:
+            print(
+                f"check {check.asset_check_key.name} ({check.severity.value}): {check.description}"
+            )
+    if not result.success:
+        print(
+            f"tandem: the run failed (run id {result.run_id}); the published marts were left as they were",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Run {result.run_id} succeeded.")
+    print(f"Marts:   {ws.marts_file}   (open them with: tandem sql)")
+    print(f"Reports: {ws.reports_dir}/<wave>/   (start with {ws.reports_dir / 'index.html'})")
+    return 0
+
+
+def _ui(ws: Workspace, args) -> int:
+    ws.ensure_layout()
+    env = ws.environ()
+    command = [
+        str(Path(sys.executable).with_name("dagster")),
+        "dev",
+        "-m",
+        "pipelines.definitions",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(args.port),
+    ]
+    print(f"Dagster UI on http://127.0.0.1:{args.port} (workspace {ws.home}); Ctrl-C to stop")
+    return subprocess.call(command, cwd=REPO_ROOT, env=env)
+
+
+def _duckdb_cli() -> str:
+    local = Path(sys.executable).with_name("duckdb")
+    return str(local) if local.exists() else "duckdb"
+
+
+def _sql(ws: Workspace, args) -> int:
+    if not ws.marts_file.exists():
+        print(
+            f"tandem: no published marts at {ws.marts_file}; run `tandem run` first",
+            file=sys.stderr,
+        )
+        return 2
+    os.execvp(_duckdb_cli(), [_duckdb_cli(), "-readonly", str(ws.marts_file)])
+    return 0  # not reached
+
+
+def _inspect(ws: Workspace, args) -> int:
+    from pipelines.domain.ingest import RejectedFile, format_inspect_report, inspect_file
+
+    try:
+        report = inspect_file(Path(args.file), Path(args.codebook) if args.codebook else None)
+    except RejectedFile as exc:
+        print(f"tandem: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, default=str) if args.json else format_inspect_report(report))
+    return 0
+
+
+def _status(ws: Workspace, args) -> int:
+    import duckdb
+
+    os.environ.update(ws.environ())
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs(limit=1)
+        if runs:
+            run = runs[0]
+            stats = instance.get_run_stats(run.run_id)
+            ended = stats.end_time or stats.start_time
+            print(f"last run: {run.run_id} {run.status.value} at {ended}")
+        else:
+            print("last run: none yet")
+    if ws.marts_file.exists():
+        with duckdb.connect(str(ws.marts_file), read_only=True) as con:
+            run_id, built_at, inputs = con.execute(
+                "SELECT run_id, built_at, input_files FROM meta_publish"
+            ).fetchone()
+        print(f"published marts: {ws.marts_file}, built by run {run_id} at {built_at}")
+        for path, digest in json.loads(inputs).items():
+            print(f"  {digest[:12]}  {path}")
+    else:
+        print("published marts: none yet")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

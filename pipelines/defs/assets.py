@@ -1,0 +1,126 @@
+"""The asset graph: raw exports -> state -> marts build -> published marts -> reports.
+
+Each asset wires domain functions together and reports what it did as metadata.
+"""
+
+import time
+
+import dagster as dg
+
+from pipelines.defs.resources import TandemWorkspace
+from pipelines.domain.build import build_marts
+from pipelines.domain.publish import build_path, clean_stale_builds, publish, write_meta
+from pipelines.domain.refresh import refresh_state
+from pipelines.domain.workspace import SQL_DIR
+
+POOL = "duckdb"
+
+
+@dg.asset(kinds={"python", "duckdb"}, pool=POOL, group_name="ingest")
+def survey_state(
+    context: dg.AssetExecutionContext, tandem: TandemWorkspace
+) -> dg.MaterializeResult:
+    """Parse new or changed exports, validate every row with Great Expectations,
+    quarantine bad rows and update the respondent-level state database."""
+    ws = tandem.workspace()
+    started = time.perf_counter()
+    summary = refresh_state(ws, tandem.pseudonym_key(), log=context.log.info)
+    for warning in summary.warnings:
+        context.log.warning(warning)
+    if not summary.files_loaded:
+        context.log.info(
+            f"No new or changed files: {summary.files_unchanged} unchanged, nothing parsed"
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "files_seen": summary.files_seen,
+            "files_parsed": len(summary.files_loaded),
+            "files_unchanged": summary.files_unchanged,
+            "files_removed": len(summary.files_removed),
+            "files_rejected": dg.MetadataValue.json([o.raw.path for o in summary.rejected]),
+            "rows_read": sum(o.rows_read for o in summary.outcomes),
+            "rows_accepted": sum(o.rows_accepted for o in summary.outcomes),
+            "rows_excluded": sum(o.rows_excluded for o in summary.outcomes),
+            "rows_quarantined": sum(o.rows_quarantined for o in summary.outcomes),
+            "elapsed_s": round(time.perf_counter() - started, 3),
+        }
+    )
+
+
+@dg.asset(deps=[survey_state], kinds={"duckdb"}, pool=POOL, group_name="marts")
+def marts_build(context: dg.AssetExecutionContext, tandem: TandemWorkspace) -> dg.MaterializeResult:
+    """Build every mart into a new DuckDB file from the state (published only after its checks pass)."""
+    ws = tandem.workspace()
+    removed = clean_stale_builds(ws.marts_file, keep_run_id=context.run_id)
+    if removed:
+        context.log.info(f"Removed {len(removed)} stale build file(s) from earlier runs")
+    target = build_path(ws.marts_file, context.run_id)
+    started = time.perf_counter()
+    result = build_marts(ws.state_file, target, SQL_DIR, ws.settings())
+    return dg.MaterializeResult(
+        metadata={
+            "build_file": target.name,
+            "tables": dg.MetadataValue.json(result.tables),
+            "elapsed_s": round(time.perf_counter() - started, 3),
+        }
+    )
+
+
+@dg.asset(deps=[marts_build], kinds={"duckdb"}, pool=POOL, group_name="marts")
+def published_marts(
+    context: dg.AssetExecutionContext, tandem: TandemWorkspace
+) -> dg.MaterializeResult:
+    """Swap the checked build in as data/marts/tandem.duckdb, atomically."""
+    import duckdb
+
+    ws = tandem.workspace()
+    target = build_path(ws.marts_file, context.run_id)
+    with duckdb.connect(str(ws.state_file), read_only=True) as con:
+        inputs = dict(
+            con.execute("SELECT path, file_hash FROM file_registry ORDER BY path").fetchall()
+        )
+    write_meta(target, context.run_id, inputs, _versions())
+    publish(target, ws.marts_file)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(ws.marts_file)),
+            "input_files": len(inputs),
+        }
+    )
+
+
+@dg.asset(deps=[published_marts], kinds={"html", "pdf"}, group_name="reports")
+def leadership_reports(
+    context: dg.AssetExecutionContext, tandem: TandemWorkspace
+) -> dg.MaterializeResult:
+    """Summary reports for the organisation, each department and each reportable team."""
+    from pipelines.domain.report import render_reports
+
+    ws = tandem.workspace()
+    settings = ws.settings()
+    started = time.perf_counter()
+    written = render_reports(
+        ws.marts_file,
+        ws.reports_dir,
+        min_group_size=settings.min_group_size,
+        comment_min_group_size=settings.comment_min_group_size,
+        quadrant_threshold=settings.quadrant_threshold,
+        team_reports=settings.team_reports,
+        formats=tuple(settings.report_formats),
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "reports_dir": dg.MetadataValue.path(str(ws.reports_dir)),
+            "files_written": len(written),
+            "elapsed_s": round(time.perf_counter() - started, 3),
+        }
+    )
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {
+        name: version(name)
+        for name in ("tandem", "dagster", "duckdb", "great-expectations", "pandas")
+    }

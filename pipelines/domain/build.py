@@ -1,0 +1,109 @@
+"""Build a complete marts file from the state database.
+
+Layers run in order: SQL staging and intermediate models (TEMP tables), the
+statistics that SQL cannot express (Python, from sufficient statistics), the
+confidentiality step, then the SQL marts, the only tables written to the file.
+The file is a new one; publishing it is a separate, atomic step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.domain import changes as change_stats
+from pipelines.domain import scoring
+from pipelines.domain.comments_marts import comment_marts
+from pipelines.domain.disclosure import suppression_table
+from pipelines.domain.models import run_models
+from pipelines.domain.settings import Settings
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    tables: dict[str, int]  # mart -> rows
+
+
+def build_marts(state_file: Path, build_file: Path, sql_dir: Path, settings: Settings) -> BuildResult:
+    build_file.unlink(missing_ok=True)
+    con = duckdb.connect(str(build_file))
+    try:
+        con.execute(f"ATTACH '{state_file}' AS state (READ_ONLY)")
+        run_models(con, sql_dir, ("stg_", "int_"))
+        _register(con, "int_settings", pd.DataFrame([{
+            "min_group_size": settings.min_group_size,
+            "comment_min_group_size": settings.comment_min_group_size,
+            "min_effect": settings.min_effect,
+            "low_participation": settings.low_participation,
+            "low_alpha": settings.low_alpha,
+        }]))
+        _python_layer(con, settings)
+        marts = run_models(con, sql_dir, ("mart_", "dim_"))
+        con.execute("DETACH state")
+        counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in marts}
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return BuildResult(tables=counts)
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    return con.execute(sql).df()
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register("incoming_frame", frame)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM incoming_frame")
+    con.unregister("incoming_frame")
+
+
+def _python_layer(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    measure_stats = _df(con, "SELECT * FROM int_group_measure_stats ORDER BY ALL")
+    item_variances = _df(con, "SELECT * FROM int_group_item_variances ORDER BY ALL")
+    scores = scoring.group_scores(measure_stats, item_variances)
+    _register(con, "int_group_scores", scores)
+    _register(con, "int_balance", scoring.balance(scores, settings.quadrant_threshold))
+    _register(con, "int_enps", scoring.group_enps(_df(con, "SELECT * FROM int_group_sizes ORDER BY ALL")))
+    _register(con, "int_reliability", scoring.construct_reliability(_df(con, """
+        SELECT wave_id, construct, response_key, item_id, value_keyed
+        FROM int_answers_scored ORDER BY ALL""")))
+    _register(con, "int_icc", scoring.construct_icc(_df(con, """
+        SELECT m.wave_id, r.measure, m.group_id, r.score_0_100
+        FROM int_group_members m JOIN int_respondent_measures r USING (wave_id, response_key)
+        WHERE m.group_level = 'team' AND r.measure NOT LIKE '%_index' ORDER BY ALL""")))
+    lineage = _df(con, "SELECT * FROM stg_lineage ORDER BY ALL")
+    changes, history = change_stats.team_changes(measure_stats, lineage, settings.min_effect)
+    _register(con, "int_changes", changes)
+    _register(con, "int_drivers", change_stats.drivers(_df(con, """
+        SELECT m.wave_id, m.group_level, m.group_id, m.response_key, r.measure, r.score_0_100,
+               p.enps_score
+        FROM int_group_members m
+        JOIN int_respondent_measures r USING (wave_id, response_key)
+        JOIN int_respondents p USING (response_key)
+        WHERE m.group_level IN ('org', 'department') AND r.measure NOT LIKE '%_index'
+          AND p.enps_score IS NOT NULL
+        ORDER BY ALL"""), scores))
+    suppression = suppression_table(
+        _df(con, "SELECT * FROM int_group_sizes ORDER BY ALL"),
+        _df(con, "SELECT * FROM int_group_atoms ORDER BY ALL"),
+        history,
+        settings.min_group_size,
+    )
+    _register(con, "int_suppression", suppression)
+    themes, quotes = comment_marts(
+        _df(con, """
+            SELECT m.wave_id, m.group_level, m.group_id, c.response_key, c.comment_text AS text
+            FROM stg_comments c JOIN int_group_members m USING (wave_id, response_key)
+            WHERE m.group_level IN ('org', 'department', 'team') ORDER BY ALL"""),
+        _df(con, """
+            SELECT response_key,
+                   coalesce(team_id, '(no team)') || ' | ' || tenure_band || ' | ' || location AS atom_id
+            FROM int_respondents ORDER BY ALL"""),
+        suppression,
+        settings.comment_min_group_size,
+    )
+    _register(con, "int_comment_themes", themes)
+    _register(con, "int_comment_quotes", quotes)

@@ -1,0 +1,129 @@
+"""Change between consecutive waves, following team lineage, and driver analysis.
+
+A team's earlier figure is the union of the teams that became it (from the
+lineage map); without lineage, the team with the same name. Sufficient
+statistics add up over disjoint teams, so the union needs no respondent rows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from pipelines.domain import stats
+from pipelines.domain.summary_stats import hedges_g_summary, mean_sd, welch_summary
+
+CHANGE_LEVELS = ("team", "department", "org")
+CONSTRUCT_EXCLUDE = ("leadership_index", "management_index")
+
+
+def predecessors(lineage: pd.DataFrame, to_wave: str, team: str, teams_before: set[str]) -> list[str]:
+    """The teams of the earlier wave whose people now form `team`."""
+    if not lineage.empty:
+        rows = lineage[(lineage["effective_wave_id"] == to_wave) & (lineage["to_team_id"] == team)]
+        if not rows.empty:
+            return sorted(set(rows["from_team_id"]) & teams_before)
+    return [team] if team in teams_before else []
+
+
+def wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
+    ordered = sorted(waves)
+    return list(zip(ordered, ordered[1:], strict=False))
+
+
+def team_changes(
+    measure_stats: pd.DataFrame, lineage: pd.DataFrame, min_effect: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tests for every group × construct and pair of consecutive waves.
+
+    Returns (changes, history_groups). `history_groups` lists, for the privacy
+    check, each earlier-wave union of several teams that a change compares with.
+    """
+    data = measure_stats[
+        measure_stats["group_level"].isin(CHANGE_LEVELS)
+        & ~measure_stats["measure"].isin(CONSTRUCT_EXCLUDE)
+    ]
+    rows, history = [], []
+    for from_wave, to_wave in wave_pairs(sorted(data["wave_id"].unique())):
+        before = data[data["wave_id"] == from_wave].set_index(["group_level", "group_id", "measure"])
+        after = data[data["wave_id"] == to_wave]
+        teams_before = set(before.xs("team", level="group_level").index.get_level_values(0)) \
+            if "team" in before.index.get_level_values(0) else set()
+        for rec in after.itertuples(index=False):
+            if rec.group_level == "team":
+                sources = predecessors(lineage, to_wave, rec.group_id, teams_before)
+            else:
+                sources = [rec.group_id]
+            parts = [before.loc[(rec.group_level, g, rec.measure)] for g in sources
+                     if (rec.group_level, g, rec.measure) in before.index]
+            if not parts:
+                continue
+            n1 = sum(p["n_respondents"] for p in parts)
+            m1, sd1 = mean_sd(n1, sum(p["sum_score"] for p in parts),
+                              sum(p["sum_score_sq"] for p in parts))
+            m2, sd2 = mean_sd(rec.n_respondents, rec.sum_score, rec.sum_score_sq)
+            history_id = rec.group_id if sources == [rec.group_id] else " + ".join(sources)
+            if len(sources) > 1:
+                history.append({"wave_id": from_wave, "group_id": history_id, "teams": sources})
+            rows.append({
+                "group_level": rec.group_level, "group_id": rec.group_id, "construct": rec.measure,
+                "from_wave": from_wave, "to_wave": to_wave, "from_group_id": history_id,
+                "delta": m2 - m1,
+                "p_value": welch_summary(n1, m1, sd1, rec.n_respondents, m2, sd2),
+                "hedges_g": hedges_g_summary(n1, m1, sd1, rec.n_respondents, m2, sd2),
+            })
+    changes = pd.DataFrame(rows, columns=[
+        "group_level", "group_id", "construct", "from_wave", "to_wave", "from_group_id",
+        "delta", "p_value", "hedges_g",
+    ])
+    return _call_changes(changes, min_effect), pd.DataFrame(history, columns=["wave_id", "group_id", "teams"])
+
+
+def _call_changes(changes: pd.DataFrame, min_effect: float) -> pd.DataFrame:
+    """BH within each family: one pair of waves × one level (teams, departments, org)."""
+    if changes.empty:
+        return changes.assign(q_value=pd.Series(dtype=float), change=pd.Series(dtype=str))
+    parts = []
+    for _, family in changes.groupby(["from_wave", "to_wave", "group_level"], sort=True):
+        parts.append(stats.detect_changes(family.copy(), min_effect=min_effect))
+    return pd.concat(parts, ignore_index=True)
+
+
+def drivers(
+    respondent_scores: pd.DataFrame, group_scores: pd.DataFrame, min_n: int = 26
+) -> pd.DataFrame:
+    """Relative-weights drivers of eNPS per wave for the organisation and each department.
+
+    `respondent_scores`: wave_id, group_level, group_id, response_key, measure,
+    score_0_100, enps_score. priority = impact × (room to 100 + gap below the
+    organisation) / 100, so a high-impact construct where the group trails counts most.
+    """
+    rows = []
+    for (wave_id, level, group_id), part in respondent_scores.groupby(
+        ["wave_id", "group_level", "group_id"], sort=True
+    ):
+        wide = part.pivot_table(index=["response_key", "enps_score"], columns="measure",
+                                values="score_0_100").reset_index().sort_values("response_key")
+        constructs = sorted(c for c in wide.columns if c not in ("response_key", "enps_score"))
+        result = stats.driver_analysis(wide[constructs], wide["enps_score"], min_n=min_n)
+        for drv in result.itertuples(index=False):
+            score = _score(group_scores, wave_id, level, group_id, drv.construct)
+            org = _score(group_scores, wave_id, "org", "Organisation", drv.construct)
+            gap = 0.0 if level == "org" else org - score
+            rows.append({
+                "wave_id": wave_id, "group_level": level, "group_id": group_id, "outcome": "enps",
+                "construct": drv.construct, "impact": drv.impact, "method": drv.method, "n": drv.n,
+                "gap_to_org": gap,
+                "priority": drv.impact * ((100 - score) + max(gap, 0.0)) / 100,
+            })
+    return pd.DataFrame(rows, columns=[
+        "wave_id", "group_level", "group_id", "outcome", "construct", "impact", "method", "n",
+        "gap_to_org", "priority",
+    ])
+
+
+def _score(scores: pd.DataFrame, wave_id, level, group_id, measure) -> float:
+    hit = scores[(scores["wave_id"] == wave_id) & (scores["group_level"] == level)
+                 & (scores["group_id"] == group_id) & (scores["measure"] == measure)]
+    return float(hit["score_0_100"].iloc[0]) if len(hit) else math.nan

@@ -1,0 +1,195 @@
+"""Primary and complementary (differencing) suppression of the groups of one wave.
+
+protect() decides, for every group Tandem could publish, whether its figures are shown. Primary:
+a group with fewer than k respondents is suppressed. Complementary: while the published groups'
+totals let an adversary compute the total of a set of 1..k-1 respondents (a department minus its
+reported teams, the organisation minus its departments, one cut minus another, old teams minus new
+ones across a reorganisation...), one more published group that takes part in that derivation is
+suppressed, the smallest first and the organisation last. See docs/confidentiality.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix, diags
+
+from ._input import ORG_LEVEL, Wave, check_k, parents_of, read_wave
+from ._span import Span
+
+PRIMARY = "fewer_than_k_respondents"
+COMPLEMENTARY = "complementary_suppression"
+
+
+def protect(
+    groups: pd.DataFrame, atoms: pd.DataFrame, k: int, *, complementary: bool = True
+) -> pd.DataFrame:
+    """Decide which groups are suppressed.
+
+    groups: group_key (unique), group_level (team|department|org|tenure_band|location|lineage),
+    group_id, parent_group_id, n, atoms (atom ids); atoms: atom_id, n. Returns one row per group,
+    in the input order: group_key, suppressed (bool), suppression_reason (None,
+    'fewer_than_k_respondents' or 'complementary_suppression'). complementary=False applies the
+    primary rule only (for diagnostics; never publish that). Raises ValueError if k < 3 or the
+    tables disagree (unknown atom, a group n that is not the sum of its atoms' n).
+    """
+    k = check_k(k)
+    wave = read_wave(groups, atoms)
+    reasons: list[str | None] = [PRIMARY if n < k else None for n in wave.n]
+    if complementary:
+        for index in _Protector(wave, k).extra_suppressions(wave.n >= k):
+            reasons[index] = COMPLEMENTARY
+    by_key = dict(zip(wave.keys, reasons, strict=True))
+    keys = [str(key) for key in groups["group_key"].tolist()]
+    return pd.DataFrame(
+        {
+            "group_key": groups["group_key"].tolist(),
+            "suppressed": [by_key[key] is not None for key in keys],
+            "suppression_reason": pd.Series([by_key[key] for key in keys], dtype=object),
+        }
+    )
+
+
+class _Protector:
+    """Candidate sets below k, and the greedy loop that makes none of them derivable."""
+
+    def __init__(self, wave: Wave, k: int) -> None:
+        self.wave, self.k = wave, k
+        column = {atom: i for i, atom in enumerate(wave.atom_ids)}
+        self.incidence = np.zeros((len(wave.keys), len(wave.atom_ids)), dtype=bool)
+        for row, members in enumerate(wave.members):
+            self.incidence[row, [column[a] for a in members]] = True
+        self.is_org = wave.org_mask
+        self.levels = np.array(wave.levels, dtype=object)
+        sparse = csr_matrix(self.incidence.astype(np.float64))
+        self.sparse = sparse
+        size = self.incidence.sum(axis=1)
+        overlap = (sparse @ sparse.T).toarray()
+        self.overlap_n = (sparse @ diags(wave.atom_n.astype(np.float64)) @ sparse.T).toarray()
+        # contains[c, p]: group c is a proper subset of group p (identical sets are not children)
+        self.contains = (overlap == size[:, None]) & (size[:, None] < size[None, :])
+        parent_rows = [(p, c) for c, ps in enumerate(parents_of(wave)) for p in ps]
+        self.parent_of = np.zeros_like(self.contains)  # parent_of[c, p]: p is c's named parent
+        for p, c in parent_rows:
+            if size[c] < size[p]:
+                self.parent_of[c, p] = True
+        self.static = self._static_candidates(overlap)
+
+    # -- candidate sets ---------------------------------------------------------------------
+    def _static_candidates(self, overlap: np.ndarray) -> dict[bytes, tuple[np.ndarray, str]]:
+        """Sets whose derivability is checked every round: every group and every atom below k,
+        and for every overlapping pair of groups A, B the difference A - B and the intersection
+        A & B when they hold 1..k-1 respondents (A - B covers every nested difference)."""
+        wave, k, inc = self.wave, self.k, self.incidence
+        found: dict[bytes, tuple[np.ndarray, str]] = {}
+        for row in np.flatnonzero((wave.n > 0) & (wave.n < k)):
+            _add(found, inc[row], f"group {wave.keys[row]}")
+        for col in np.flatnonzero(wave.atom_n < k):
+            vector = np.zeros(inc.shape[1], dtype=bool)
+            vector[col] = True
+            _add(found, vector, f"atom {wave.atom_ids[col]!r}")
+        shared = (overlap > 0) & ~np.eye(len(wave.keys), dtype=bool)
+        difference = wave.n[:, None] - self.overlap_n
+        for a, b in zip(*np.nonzero(shared & (difference > 0) & (difference < k)), strict=True):
+            _add(found, inc[a] & ~inc[b], f"{wave.keys[a]} minus {wave.keys[b]}")
+        both = shared & (self.overlap_n < k) & np.triu(np.ones_like(shared), 1)
+        for a, b in zip(*np.nonzero(both), strict=True):
+            _add(found, inc[a] & inc[b], f"{wave.keys[a]} and {wave.keys[b]}")
+        return found
+
+    def _residual_candidates(self, published: np.ndarray) -> dict[bytes, tuple[np.ndarray, str]]:
+        """Every group minus the union of its published children of one level, children being
+        either its named children (parent_group_id) or every published group it strictly
+        contains; kept when 1..k-1 respondents remain."""
+        found: dict[bytes, tuple[np.ndarray, str]] = {}
+        for level in sorted(set(self.wave.levels)):
+            children = published & (self.levels == level)
+            for relation, how in ((self.parent_of, "reported"), (self.contains, "contained")):
+                links = relation & children[:, None]  # [child, parent]
+                has = links.any(axis=0)
+                if not has.any():
+                    continue
+                covered = (csr_matrix(links.T.astype(np.float64)) @ self.sparse).toarray() > 0
+                residual = self.incidence & ~covered
+                n = residual.astype(np.int64) @ self.wave.atom_n
+                for p in np.flatnonzero(has & (n > 0) & (n < self.k)):
+                    label = f"{self.wave.keys[p]} minus its {how} {level} groups"
+                    _add(found, residual[p], label)
+        return found
+
+    def _leaks(self, span: Span, published: np.ndarray) -> list[tuple[int, tuple, np.ndarray]]:
+        candidates = dict(self.static)
+        for key, value in self._residual_candidates(published).items():
+            candidates.setdefault(key, value)
+        leaks = []
+        if candidates:
+            vectors = np.array([vector for vector, _ in candidates.values()])
+            for vector in vectors[span.derivable(vectors)]:
+                leaks.append(vector)
+        for a, b in span.derivable_atom_pairs(self.wave.atom_n, self.k):
+            vector = np.zeros(self.incidence.shape[1], dtype=bool)
+            vector[[a, b]] = True
+            leaks.append(vector)
+        out = {}
+        for vector in leaks:
+            cols = tuple(int(c) for c in np.flatnonzero(vector))
+            out[cols] = (int(self.wave.atom_n[list(cols)].sum()), cols, vector)
+        return sorted(out.values(), key=lambda leak: (leak[0], len(leak[1]), leak[1]))
+
+    # -- the greedy loop ------------------------------------------------------------------------
+    def _order(self, row: int) -> tuple[bool, int, str]:
+        return (bool(self.is_org[row]), int(self.wave.n[row]), self.wave.keys[row])
+
+    def _choose(self, span: Span, vector: np.ndarray, chosen: set[int]) -> int | None:
+        """The group to suppress against one derivation, or None to revisit it next round."""
+        weights = span.coefficients(vector)
+        if chosen & weights.keys():
+            return None  # a suppression of this round already touches it; re-check next round
+        essential = [row for row in weights if span.irredundant(row)]
+        # suppressing an essential group breaks the derivation for sure; a redundant one only
+        # reduces the redundancy, so it is the fallback. Organisation last, smallest n first.
+        pool = sorted(weights, key=lambda row: (self.is_org[row], row not in essential,
+                                                self.wave.n[row], self.wave.keys[row]))
+        return pool[0]
+
+    def extra_suppressions(self, published: np.ndarray) -> list[int]:
+        """Complementary suppressions (group indices) for a primary-only published mask."""
+        published = published.copy()
+        extra: list[int] = []
+        while True:
+            span = Span(self.incidence, published)
+            leaks = self._leaks(span, published)
+            if not leaks:
+                break
+            chosen: set[int] = set()
+            for _, _, vector in leaks:
+                row = self._choose(span, vector, chosen)
+                if row is not None:
+                    chosen.add(row)
+            for row in sorted(chosen):
+                published[row] = False
+                extra.append(row)
+        return self._republish(span, published, extra)
+
+    def _republish(self, span: Span, published: np.ndarray, extra: list[int]) -> list[int]:
+        """Publish again every complementary suppression whose totals the published groups
+        determine anyway (it adds nothing to the row space), unless a new residual leaks."""
+        kept = []
+        for row in sorted(extra, key=lambda r: (-int(self.wave.n[r]), self.wave.keys[r])):
+            if not span.derivable(self.incidence[row][None, :])[0]:
+                kept.append(row)
+                continue
+            published[row] = True
+            residuals = [v for v, _ in self._residual_candidates(published).values()]
+            if residuals and span.derivable(np.array(residuals)).any():
+                published[row] = False
+                kept.append(row)
+        return sorted(kept)
+
+
+def _add(found: dict[bytes, tuple[np.ndarray, str]], vector: np.ndarray, label: str) -> None:
+    if vector.any():
+        found.setdefault(np.packbits(vector).tobytes(), (vector.copy(), label))
+
+
+__all__ = ["COMPLEMENTARY", "ORG_LEVEL", "PRIMARY", "protect"]

@@ -1,0 +1,141 @@
+"""Bring the state database up to date with `data/raw/`, incrementally.
+
+Only new or changed files are parsed; a file whose size and modification time
+are unchanged is not even hashed. A changed file replaces its earlier rows; a
+rejected file keeps its earlier accepted version in use. Rosters, the lineage
+map and the codebooks are small and are re-read on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipelines.domain import ingest, state
+from pipelines.domain.inventory import file_sha256, scan_surveys
+from pipelines.domain.loading import FileOutcome, load_file
+from pipelines.domain.roster import RosterError, RosterLoad, load_lineage, load_roster
+from pipelines.domain.workspace import Workspace
+
+#: Bump when parsing or validation changes, so every file is loaded again.
+LOADER_VERSION = "1"
+
+
+@dataclass
+class RefreshSummary:
+    files_seen: int = 0
+    files_loaded: list[str] = field(default_factory=list)
+    files_unchanged: int = 0
+    files_removed: list[str] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+
+def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print) -> RefreshSummary:
+    settings = ws.settings()
+    summary = RefreshSummary()
+    with state.connect(ws.state_file) as con:
+        rosters = _refresh_rosters(ws, key, con, summary)
+        roster_names = frozenset().union(*(r.full_names for r in rosters)) if rosters else frozenset()
+        surveys = scan_surveys(ws.home, ws.surveys_dir)
+        codebooks, items, waves = {}, [], []
+        for survey in surveys:
+            try:
+                codebook = ingest.load_codebook(survey.codebook_path)
+            except (ingest.CodebookError, FileNotFoundError) as exc:
+                summary.warnings.append(f"{survey.survey_id}: codebook rejected: {exc}")
+                codebooks[survey.survey_id] = exc
+                continue
+            codebooks[survey.survey_id] = codebook
+            items += [{"survey_id": survey.survey_id, "item_id": i.id, "construct": i.construct,
+                       "reverse": i.reverse, "scale_min": i.scale.min, "scale_max": i.scale.max,
+                       "item_text": i.text} for i in codebook.items if i.role == "item"]
+            waves += [{"survey_id": survey.survey_id, "wave_id": w, "period_start": v.period_start,
+                       "close_date": v.close_date, "team_join": codebook.team_join}
+                      for w, v in sorted(codebook.waves.items())]
+        state.replace_table(con, "items", pd.DataFrame(items))
+        state.replace_table(con, "waves", pd.DataFrame(waves))
+
+        registry = {r[0]: r[1:] for r in con.execute(
+            "SELECT path, size, mtime, file_hash, load_key FROM file_registry").fetchall()}
+        seen = set()
+        for survey in surveys:
+            codebook = codebooks[survey.survey_id]
+            codebook_hash = file_sha256(survey.codebook_path) if survey.codebook_path.exists() else "none"
+            for raw in survey.files:
+                seen.add(raw.path)
+                summary.files_seen += 1
+                known = registry.get(raw.path)
+                if known and known[0] == raw.size and known[1] == raw.mtime:
+                    file_hash = known[2]
+                else:
+                    file_hash = file_sha256(ws.home / raw.path)
+                load_key = f"{file_hash}:{codebook_hash}:{LOADER_VERSION}:{settings.max_comment_length}"
+                if known and known[3] == load_key:
+                    summary.files_unchanged += 1
+                    if known[:2] != (raw.size, raw.mtime):
+                        _register(con, raw, file_hash, load_key)
+                    continue
+                if isinstance(codebook, Exception):
+                    outcome = FileOutcome(raw=raw, file_hash=file_hash, status="rejected",
+                                          message=f"{raw.file_name}: the survey's codebook is invalid: {codebook}")
+                else:
+                    outcome = load_file(ws.home, raw, file_hash, codebook, key, roster_names,
+                                        settings.max_comment_length)
+                _store(con, outcome)
+                _register(con, raw, file_hash, load_key)
+                summary.files_loaded.append(raw.path)
+                summary.outcomes.append(outcome)
+                log(f"{raw.path}: {outcome.status}, {outcome.rows_read} read, "
+                    f"{outcome.rows_accepted} accepted, {outcome.rows_excluded} excluded, "
+                    f"{outcome.rows_quarantined} quarantined")
+        for path in sorted(set(registry) - seen):
+            state.forget_file(con, path)
+            summary.files_removed.append(path)
+    return summary
+
+
+def _register(con, raw, file_hash: str, load_key: str) -> None:
+    con.execute("INSERT OR REPLACE INTO file_registry VALUES (?, ?, ?, ?, ?)",
+                [raw.path, raw.size, raw.mtime, file_hash, load_key])
+
+
+def _store(con, outcome: FileOutcome) -> None:
+    record = outcome.load_record()
+    if outcome.status == "rejected":
+        # keep the earlier accepted version's rows; only the load record changes
+        previous = con.execute("SELECT data_file_hash FROM file_loads WHERE path = ?",
+                               [outcome.raw.path]).fetchone()
+        record["data_file_hash"] = previous[0] if previous else None
+    else:
+        state.replace_file_rows(con, outcome.raw.path, outcome.tables)
+        record["data_file_hash"] = outcome.file_hash
+    columns = ", ".join(record)
+    con.execute(f"INSERT OR REPLACE INTO file_loads ({columns}) VALUES ({', '.join('?' * len(record))})",
+                list(record.values()))
+
+
+def _refresh_rosters(ws: Workspace, key: bytes, con, summary: RefreshSummary) -> list[RosterLoad]:
+    loads: list[RosterLoad] = []
+    for path in sorted(ws.roster_dir.glob("*.csv")) if ws.roster_dir.is_dir() else []:
+        try:
+            loads.append(load_roster(path, ws.home, key))
+        except RosterError as exc:
+            summary.warnings.append(str(exc))
+    for load in loads:
+        summary.warnings += load.warnings
+        summary.warnings += [f"{load.path} record {i.record_number}, column {i.column}: {i.message}"
+                             for i in load.issues]
+    frames = [r.frame for r in loads]
+    state.replace_table(con, "roster", pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
+    known = set().union(*(set(r.frame["team"]) for r in loads)) if loads else set()
+    lineage, warnings = load_lineage(ws.lineage_file, known)
+    summary.warnings += warnings
+    state.replace_table(con, "lineage", lineage)
+    return loads

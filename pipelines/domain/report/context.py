@@ -1,0 +1,132 @@
+"""Lookups over one report's rows, shared by the section builders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from .formatting import construct_sort_key, natural_key, suppressed_text
+from .load import Row, ScopeData
+
+
+@dataclass
+class Ctx:
+    data: ScopeData
+    k: int
+    comment_k: int
+    threshold: float
+
+    @property
+    def wave(self) -> str:
+        return self.data.wave
+
+    @property
+    def level(self) -> str:
+        return self.data.level
+
+    @property
+    def gid(self) -> str:
+        return self.data.group_id
+
+    @property
+    def own(self) -> tuple[str, str]:
+        return (self.data.level, self.data.group_id)
+
+    @property
+    def suppressed_text(self) -> str:
+        return suppressed_text(self.k)
+
+    @cached_property
+    def prev_wave(self) -> str | None:
+        earlier = [w for w in self.data.waves if w != self.wave]
+        return earlier[-1] if earlier else None
+
+    def _index(self, table: str) -> dict[tuple, Row]:
+        return {(r["wave_id"], r["group_level"], r["group_id"]): r for r in self.data.tables[table]}
+
+    @cached_property
+    def _scores(self) -> dict[tuple, Row]:
+        return {
+            (r["wave_id"], r["group_level"], r["group_id"], r["construct"]): r
+            for r in self.data.tables["scores"]
+        }
+
+    @cached_property
+    def _balance(self) -> dict[tuple, Row]:
+        return self._index("balance")
+
+    @cached_property
+    def _participation(self) -> dict[tuple, Row]:
+        return self._index("participation")
+
+    @cached_property
+    def _enps(self) -> dict[tuple, Row]:
+        return self._index("enps")
+
+    @cached_property
+    def constructs(self) -> list[str]:
+        found = {r["construct"] for r in self.data.tables["scores"] if r["construct"]}
+        return sorted(found, key=construct_sort_key)
+
+    def score(self, level: str, gid: str, construct: str, wave: str | None = None) -> Row | None:
+        return self._scores.get((wave or self.wave, level, gid, construct))
+
+    def balance(self, level: str, gid: str, wave: str | None = None) -> Row | None:
+        return self._balance.get((wave or self.wave, level, gid))
+
+    def participation(self, level: str, gid: str, wave: str | None = None) -> Row | None:
+        return self._participation.get((wave or self.wave, level, gid))
+
+    def enps(self, level: str, gid: str, wave: str | None = None) -> Row | None:
+        return self._enps.get((wave or self.wave, level, gid))
+
+    def is_reportable(self, level: str, gid: str, wave: str | None = None) -> bool:
+        return any(
+            (r := self.score(level, gid, c, wave)) is not None
+            and not r["suppressed"] and r["score_0_100"] is not None
+            for c in self.constructs
+        )
+
+    def group_n(self, level: str, gid: str) -> int | None:
+        """Largest respondent count behind the group's shown figures (never for suppressed)."""
+        counts = [
+            r["n_respondents"]
+            for c in self.constructs
+            if (r := self.score(level, gid, c)) and not r["suppressed"] and r["n_respondents"]
+        ]
+        return int(max(counts)) if counts else None  # type: ignore[arg-type]
+
+    @cached_property
+    def org_id(self) -> str | None:
+        return self.data.org_id
+
+    def members(self, level: str) -> list[str]:
+        return [g for lvl, g in self.data.family if lvl == level]
+
+    def parent_of(self, team: str) -> str | None:
+        for r in self.data.tables["scores"] + self.data.tables["balance"]:
+            if r["wave_id"] == self.wave and r["group_level"] == "team" and r["group_id"] == team:
+                return r.get("parent_group_id")  # type: ignore[return-value]
+        return None
+
+    def teams_by_department(self) -> list[tuple[str | None, list[str]]]:
+        teams = self.members("team")
+        groups: dict[str | None, list[str]] = {}
+        for team in teams:
+            groups.setdefault(self.parent_of(team), []).append(team)
+        order = self.members("department")
+        keys = sorted(groups, key=lambda d: (d not in order, order.index(d) if d in order else 0,
+                                             natural_key(d or "")))
+        return [(d, groups[d]) for d in keys]
+
+    def changes(self, level: str, gid: str, to_wave: str | None = None) -> list[Row]:
+        wave = to_wave or self.wave
+        return [
+            r for r in self.data.tables["changes"]
+            if r["group_level"] == level and r["group_id"] == gid and r["to_wave"] == wave
+        ]
+
+    def display_name(self, level: str, gid: str) -> str:
+        if level == "org":
+            return "the organisation"
+        return gid

@@ -1,0 +1,52 @@
+"""Survey statistics for Tandem: pure numpy/scipy functions, one per figure.
+
+Every public function documents its formula and the source it follows (BRIEF.md
+section 2 is the contract). Nothing here touches Dagster, files or the network.
+"""
+
+from pipelines.domain.stats.agreement import icc_bliese, rwg_j, rwg_j_from_mean_variance
+from pipelines.domain.stats.change import (
+    benjamini_hochberg,
+    change_test,
+    detect_changes,
+    hedges_g,
+    welch_from_summary,
+    welch_t_test,
+)
+from pipelines.domain.stats.drivers import driver_analysis, relative_weights
+from pipelines.domain.stats.intervals import clustered_proportion, t_interval, wilson_interval
+from pipelines.domain.stats.reliability import cronbach_alpha, feldt_interval, mcdonald_omega
+from pipelines.domain.stats.scoring import (
+    enps,
+    favorability_shares,
+    favorable_counts,
+    respondent_scores,
+    reverse_key,
+    to_0_100,
+)
+
+__all__ = [
+    "benjamini_hochberg",
+    "change_test",
+    "clustered_proportion",
+    "cronbach_alpha",
+    "detect_changes",
+    "driver_analysis",
+    "enps",
+    "favorability_shares",
+    "favorable_counts",
+    "feldt_interval",
+    "hedges_g",
+    "icc_bliese",
+    "mcdonald_omega",
+    "relative_weights",
+    "respondent_scores",
+    "reverse_key",
+    "rwg_j",
+    "rwg_j_from_mean_variance",
+    "t_interval",
+    "to_0_100",
+    "welch_from_summary",
+    "welch_t_test",
+    "wilson_interval",
+]

@@ -1,0 +1,15 @@
+-- A few representative comments per group and theme, for the reports. Only
+-- groups at or above the comment threshold; never a respondent key.
+with
+
+quotes as (
+    select * from int_comment_quotes
+),
+
+final as (
+    select wave_id, group_level, group_id, theme, sentiment_label, text
+    from quotes
+)
+
+select * from final
+order by wave_id, group_level, group_id, theme, text
