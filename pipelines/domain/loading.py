@@ -82,7 +82,7 @@ def load_file(
     except ingest.CodebookMismatch as exc:
         return _reject(outcome, parsed.responses, f"{raw.file_name}: {exc}")
     result = ingest.apply_exclusions(mapped, codebook)
-    kept, excluded = result.kept, result.excluded
+    kept = result.kept
     outcome.excluded.update(result.counts)
     outcome.dedup_possible = result.dedup_possible
     if not result.dedup_possible:
@@ -119,11 +119,12 @@ def response_rules(codebook: ingest.Codebook, mapped: ingest.MappedExport, wave_
             column=item.id, rule="in_set", value_set=tuple(ingest.item_tokens(item, codebook)),
             describe=_scale_words(item), export_column=_export_name(mapped, item.id),
         ))
-    if "id" in codebook.respondent:
+    respondent = codebook.respondent_for(wave_id)
+    if "id" in respondent:
         rules.append(ColumnRule(column="respondent_id", rule="not_null",
                                 describe="a respondent ID", export_column="respondent ID column"))
     wave = codebook.waves[wave_id]
-    if "timestamp" in codebook.respondent:
+    if "timestamp" in respondent:
         rules.append(ColumnRule(column="submitted_ts", rule="not_null", export_column="timestamp column",
                                 describe="a readable date and time"))
         rules.append(ColumnRule(

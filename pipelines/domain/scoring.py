@@ -129,18 +129,14 @@ def balance(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
     A side is "high" when its interval lies wholly at or above the threshold,
     "low" when wholly below; a team whose interval straddles the line is unclear.
     """
-    wanted = scores[scores["measure"].isin(["leadership_index", "management_index"])]
-    wide = wanted.pivot_table(
-        index=[*GROUP_KEYS, "parent_group_id"], columns="measure",
-        values=["score_0_100", "score_ci_low", "score_ci_high", "n_respondents"], dropna=False,
-    )
-    out = pd.DataFrame(index=wide.index)
+    keys = [*GROUP_KEYS, "parent_group_id"]
+    out = scores[scores["measure"] == "leadership_index"][keys].drop_duplicates()
     for side in ("leadership", "management"):
-        col = f"{side}_index"
-        out[col] = wide.get(("score_0_100", col))
-        out[f"{side}_ci_low"] = wide.get(("score_ci_low", col))
-        out[f"{side}_ci_high"] = wide.get(("score_ci_high", col))
-    out = out.reset_index()
+        part = scores[scores["measure"] == f"{side}_index"][
+            [*GROUP_KEYS, "score_0_100", "score_ci_low", "score_ci_high"]
+        ].rename(columns={"score_0_100": f"{side}_index", "score_ci_low": f"{side}_ci_low",
+                          "score_ci_high": f"{side}_ci_high"})
+        out = out.merge(part, on=GROUP_KEYS, how="left")
     out["quadrant"] = [
         _quadrant(r.leadership_ci_low, r.leadership_ci_high, r.management_ci_low,
                   r.management_ci_high, threshold)

@@ -8,23 +8,30 @@ the one-way ANOVA ICC(1) of Bliese (2000).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from scipy.stats import spearmanr
 
 from pipelines.domain.demo import generate_demo
 from pipelines.domain.demo.codebooks import ITEM_BANK, LABELS, NO_BASIS_LABEL
 
+REPO = Path(__file__).resolve().parents[2]
 CONSTRUCTS = ("trust", "empowerment", "clarity", "accountability")
 QUALTRICS_IDS = (
-    "StartDate,EndDate,Status,IPAddress,Progress,Duration (in seconds),Finished,RecordedDate,"
-    "ResponseId,RecipientLastName,RecipientFirstName,RecipientEmail,ExternalReference,"
-    "LocationLatitude,LocationLongitude,DistributionChannel,UserLanguage,team"
-).split(",") + [f"Q1_{i}" for i in range(1, 17)] + ["Q2", "Q3"]
+    (
+        "StartDate,EndDate,Status,IPAddress,Progress,Duration (in seconds),Finished,RecordedDate,"
+        "ResponseId,RecipientLastName,RecipientFirstName,RecipientEmail,ExternalReference,"
+        "LocationLatitude,LocationLongitude,DistributionChannel,UserLanguage,team"
+    ).split(",")
+    + [f"Q1_{i}" for i in range(1, 17)]
+    + ["Q2", "Q3"]
+)
 LABEL_CODE = {label.casefold(): i + 1 for i, label in enumerate(LABELS)}
 
 
@@ -137,7 +144,9 @@ def test_same_seed_gives_identical_bytes(tmp_path: Path, demo) -> None:
     again = generate_demo(tmp_path / "again")
     assert again["files"] == summary["files"]
     for relative in summary["files"]:
-        assert (tmp_path / "again" / relative).read_bytes() == (home / relative).read_bytes(), relative
+        assert (tmp_path / "again" / relative).read_bytes() == (home / relative).read_bytes(), (
+            relative
+        )
 
 
 def test_workspace_layout(demo) -> None:
@@ -276,3 +285,54 @@ def test_planted_changes(demo) -> None:
         before = truth[(change["from_wave"], change["team"], change["construct"])]
         after = truth[(change["to_wave"], change["team"], change["construct"])]
         assert after - before == pytest.approx(change["delta"], abs=0.01)
+
+
+def test_codebooks_match_the_schema_and_the_item_bank(demo) -> None:
+    home, _, _ = demo
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_path = REPO / "docs" / "codebook.schema.json"
+    if not schema_path.exists():
+        pytest.skip("no codebook schema yet")
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    for survey in ("engagement", "pulse"):
+        raw = yaml.safe_load((home / f"data/raw/surveys/{survey}/codebook.yaml").read_text())
+        plain = json.loads(json.dumps(raw, default=str))
+        jsonschema.validate(plain, schema)
+        items = {i["id"]: i for i in raw["items"]}
+        assert [i for i in items if items[i].get("role", "item") == "item"] == [
+            "T1",
+            "T2",
+            "T3",
+            "T4R",
+            "E1",
+            "E2",
+            "E3",
+            "E4R",
+            "C1",
+            "C2",
+            "C3",
+            "C4R",
+            "A1",
+            "A2",
+            "A3",
+            "A4R",
+        ]
+        likert = [i for i in items.values() if i.get("role", "item") == "item"]
+        assert all(i["reverse"] == i["id"].endswith("R") for i in likert)
+        assert items["ENPS"]["role"] == "enps" and items["COMMENT"]["role"] == "comment"
+        assert isinstance(next(iter(raw["waves"].values()))["period_start"], dt.date)
+    engagement = yaml.safe_load((home / "data/raw/surveys/engagement/codebook.yaml").read_text())
+    assert engagement["team_join"] == "column"
+    assert {"Survey Preview", "1"} <= set(engagement["exclude"]["status_values"])
+    assert engagement["exclude"]["min_progress"] == 100
+
+
+def test_pulse_respondents_join_the_roster_by_email(demo) -> None:
+    home, _, _ = demo
+    with (home / "data/raw/roster/2026-11.csv").open(encoding="utf-8", newline="") as f:
+        emails = {r["email"] for r in csv.DictReader(f)}
+    with (home / "data/raw/surveys/pulse/2026-11/pulse_responses.csv").open(
+        encoding="utf-8", newline=""
+    ) as f:
+        rows = list(csv.DictReader(f))
+    assert rows and all(r["Email Address"] in emails for r in rows)

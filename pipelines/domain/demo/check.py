@@ -83,13 +83,13 @@ def assess(
         measured = icc1(scores[:, c], teams)
         out.icc1[construct] = round(measured, 4)
         shortfall += max(0.0, abs(measured - truth.icc[wave_id][construct]) - ICC_TOL)
-        big = [
-            t for t in out.team_means
-            if (~np.isnan(scores[teams == t, c])).sum() >= MIN_TEAM
-        ]
+        big = [t for t in out.team_means if (~np.isnan(scores[teams == t, c])).sum() >= MIN_TEAM]
         if len(big) >= 3:
-            rho = float(spearmanr([out.team_means[t][c] for t in big],
-                                  [truth.scores[wave_id][t][c] for t in big]).statistic)
+            rho = float(
+                spearmanr(
+                    [out.team_means[t][c] for t in big], [truth.scores[wave_id][t][c] for t in big]
+                ).statistic
+            )
             out.spearman[construct] = round(rho, 4)
             shortfall += max(0.0, RHO_MIN - rho)
     for change in planted_changes or []:

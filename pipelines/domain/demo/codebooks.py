@@ -68,17 +68,28 @@ def _items(column_of) -> list[dict]:
 def engagement_codebook() -> dict:
     items = _items(lambda index, _: {"id": qualtrics_item_id(index)})
     items.append(
-        {"id": "ENPS", "role": "enps", "text": ENPS_QUESTION, "scale": {"min": 0, "max": 10},
-         "column": {"id": "Q2"}}
+        {
+            "id": "ENPS",
+            "role": "enps",
+            "text": ENPS_QUESTION,
+            "scale": {"min": 0, "max": 10},
+            "column": {"id": "Q2"},
+        }
     )
-    items.append({"id": "COMMENT", "role": "comment", "text": COMMENT_QUESTION, "column": {"id": "Q3"}})
+    items.append(
+        {"id": "COMMENT", "role": "comment", "text": COMMENT_QUESTION, "column": {"id": "Q3"}}
+    )
     return {
         "survey_id": "engagement",
         "title": "Engagement survey (Qualtrics)",
-        "scale": {"min": 1, "max": 5, "labels": list(LABELS),
-                  "no_answer": [NO_BASIS_LABEL, "-1", "N/A"]},
+        "scale": {
+            "min": 1,
+            "max": 5,
+            "labels": list(LABELS),
+            "no_answer": [NO_BASIS_LABEL, "-1", "N/A"],
+        },
         "respondent": {
-            "id": {"id": "ResponseId"},
+            "id": {"id": "ExternalReference"},
             "email": {"id": "RecipientEmail"},
             "team": {"id": "team"},
             "timestamp": {"id": "EndDate"},
@@ -96,18 +107,31 @@ def engagement_codebook() -> dict:
 def pulse_codebook() -> dict:
     items = _items(lambda _, statement: {"text": google_grid_text(statement)})
     items.append(
-        {"id": "ENPS", "role": "enps", "text": ENPS_QUESTION, "scale": {"min": 0, "max": 10},
-         "column": {"text": ENPS_QUESTION}}
+        {
+            "id": "ENPS",
+            "role": "enps",
+            "text": ENPS_QUESTION,
+            "scale": {"min": 0, "max": 10},
+            "column": {"text": ENPS_QUESTION},
+        }
     )
     items.append(
-        {"id": "COMMENT", "role": "comment", "text": COMMENT_QUESTION,
-         "column": {"text": COMMENT_QUESTION}}
+        {
+            "id": "COMMENT",
+            "role": "comment",
+            "text": COMMENT_QUESTION,
+            "column": {"text": COMMENT_QUESTION},
+        }
     )
     return {
         "survey_id": "pulse",
         "title": "Pulse survey (Google Forms)",
-        "scale": {"min": 1, "max": 5, "labels": list(LABELS),
-                  "no_answer": [NO_BASIS_LABEL, "-1", "N/A"]},
+        "scale": {
+            "min": 1,
+            "max": 5,
+            "labels": list(LABELS),
+            "no_answer": [NO_BASIS_LABEL, "-1", "N/A"],
+        },
         "respondent": {
             "email": {"text": "Email Address"},
             "timestamp": {"text": "Timestamp"},

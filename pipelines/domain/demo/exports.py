@@ -94,7 +94,12 @@ def _emit(writer, header_lines: int, rows, keys, responses) -> list[Written]:
 
 
 def write_qualtrics(
-    rng: np.random.Generator, responses: list[Response], org: Org, *, as_text: bool, bom: bool,
+    rng: np.random.Generator,
+    responses: list[Response],
+    org: Org,
+    *,
+    as_text: bool,
+    bom: bool,
     crlf: bool,
 ) -> tuple[bytes, list[Written]]:
     """A Qualtrics CSV with three header rows (ids, question texts, ImportIds).

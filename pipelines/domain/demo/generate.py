@@ -81,7 +81,13 @@ MESS: dict[str, dict] = {
 RAW = "data/raw/"
 FILE_FORMAT = {  # wave -> (relative path, format, as_text, bom, crlf)
     "2025-11": ("surveys/engagement/2025-11/engagement_2025-11.csv", "qualtrics", True, True, True),
-    "2026-05": ("surveys/engagement/2026-05/engagement_2026-05.csv", "qualtrics", False, False, False),
+    "2026-05": (
+        "surveys/engagement/2026-05/engagement_2026-05.csv",
+        "qualtrics",
+        False,
+        False,
+        False,
+    ),
     "2026-11": ("surveys/pulse/2026-11/pulse_responses.csv", "google_forms", True, False, False),
 }
 
@@ -102,8 +108,9 @@ def _write(home: Path, relative: str, data: bytes, files: list[str]) -> None:
     files.append(relative)
 
 
-def _wave_responses(rng: np.random.Generator, index: int, crng: random.Random, org: Org,
-                    truth: Truth, rates, themes) -> list[Response]:
+def _wave_responses(
+    rng: np.random.Generator, index: int, crng: random.Random, org: Org, truth: Truth, rates, themes
+) -> list[Response]:
     wave = WAVES[index]
     mess = MESS[wave.wave_id]
     qualtrics = FILE_FORMAT[wave.wave_id][1] == "qualtrics"
@@ -145,16 +152,23 @@ def _planted_rows(wave_id: str, relative: str, written: list[Written]) -> list[d
     where = {id(w.response): w for w in written}
     for w in written:
         for note in w.response.notes:
-            entry = {"wave_id": wave_id, "file": f"data/raw/{relative}", "record": w.record,
-                     "line": w.line, "key": w.key, **note}
+            entry = {
+                "wave_id": wave_id,
+                "file": f"data/raw/{relative}",
+                "record": w.record,
+                "line": w.line,
+                "key": w.key,
+                **note,
+            }
             if "superseded_by" in entry:
                 later = where[id(entry.pop("superseded_by"))]
                 entry["superseded_by"] = {"record": later.record, "key": later.key}
             if "item_index" in entry:
                 index = entry.pop("item_index")
                 entry["item"] = ITEM_BANK[index][0]
-                entry["column"] = (f"Q1_{index + 1}" if "engagement" in relative
-                                   else ITEM_BANK[index][3])
+                entry["column"] = (
+                    f"Q1_{index + 1}" if "engagement" in relative else ITEM_BANK[index][3]
+                )
             out.append(entry)
     return out
 
@@ -179,9 +193,15 @@ def generate_demo(home: Path, seed: int = 2026, scale: float = 1.0) -> dict:
 
     for wave in WAVES:
         rows = [[r[c] for c in ROSTER_COLUMNS] for r in org.roster_rows(wave.wave_id)]
-        _write(home, f"{RAW}roster/{wave.wave_id}.csv", _csv_bytes(list(ROSTER_COLUMNS), rows), files)
-    _write(home, f"{RAW}lineage.csv",
-           _csv_bytes(["from_team", "to_team", "wave"], [list(x) for x in org.lineage]), files)
+        _write(
+            home, f"{RAW}roster/{wave.wave_id}.csv", _csv_bytes(list(ROSTER_COLUMNS), rows), files
+        )
+    _write(
+        home,
+        f"{RAW}lineage.csv",
+        _csv_bytes(["from_team", "to_team", "wave"], [list(x) for x in org.lineage]),
+        files,
+    )
     for survey in ("engagement", "pulse"):
         files.append(write_codebook(raw, survey).relative_to(home).as_posix())
 
@@ -199,13 +219,17 @@ def generate_demo(home: Path, seed: int = 2026, scale: float = 1.0) -> dict:
             rng, index, crng, org, truth, rates, themes, earlier
         )
         earlier = assessment.team_means
-        measured[wid] = {"draws": draws, "icc1": assessment.icc1,
-                         "spearman_vs_planted": assessment.spearman}
+        measured[wid] = {
+            "draws": draws,
+            "icc1": assessment.icc1,
+            "spearman_vs_planted": assessment.spearman,
+        }
         measured_changes += assessment.changes
         relative, fmt, as_text, bom, crlf = FILE_FORMAT[wid]
         if fmt == "qualtrics":
-            data, written = write_qualtrics(rng, responses, org, as_text=as_text, bom=bom,
-                                            crlf=crlf)
+            data, written = write_qualtrics(
+                rng, responses, org, as_text=as_text, bom=bom, crlf=crlf
+            )
         else:
             data, written = write_google_forms(responses, org)
         _write(home, RAW + relative, data, files)
@@ -213,14 +237,22 @@ def generate_demo(home: Path, seed: int = 2026, scale: float = 1.0) -> dict:
         kinds = [r.kind for r in responses]
         valid = [r for r in responses if r.kind == "valid"]
         waves_info[wid] = {
-            "survey": wave.survey, "file": f"data/raw/{relative}", "format": fmt,
+            "survey": wave.survey,
+            "file": f"data/raw/{relative}",
+            "format": fmt,
             "answers_as": "text" if as_text else "codes",
-            "encoding": "utf-8-sig" if bom else "utf-8", "line_endings": "CRLF" if crlf else "LF",
-            "period_start": wave.period_start.isoformat(), "close_date": wave.close_date.isoformat(),
-            "roster_headcount": len(org.members[wid]), "teams": len(org.teams[wid]),
-            "rows": len(responses), "previews": kinds.count("preview"),
-            "partials": kinds.count("partial"), "duplicates": kinds.count("duplicate"),
-            "bad_rows": kinds.count("bad"), "respondents": len(valid),
+            "encoding": "utf-8-sig" if bom else "utf-8",
+            "line_endings": "CRLF" if crlf else "LF",
+            "period_start": wave.period_start.isoformat(),
+            "close_date": wave.close_date.isoformat(),
+            "roster_headcount": len(org.members[wid]),
+            "teams": len(org.teams[wid]),
+            "rows": len(responses),
+            "previews": kinds.count("preview"),
+            "partials": kinds.count("partial"),
+            "duplicates": kinds.count("duplicate"),
+            "bad_rows": kinds.count("bad"),
+            "respondents": len(valid),
             "comments": sum(1 for r in valid if r.comment),
             "respondents_by_team": by_team,
         }
@@ -231,8 +263,12 @@ def generate_demo(home: Path, seed: int = 2026, scale: float = 1.0) -> dict:
         for team, scores in teams.items()
         for k, construct in enumerate(CONSTRUCTS)
     ]
-    _write(home, "data/demo_truth/planted_team_scores.csv",
-           _csv_bytes(["wave_id", "team", "construct", "planted_score_0_100"], score_rows), files)
+    _write(
+        home,
+        "data/demo_truth/planted_team_scores.csv",
+        _csv_bytes(["wave_id", "team", "construct", "planted_score_0_100"], score_rows),
+        files,
+    )
     planted = {
         "seed": seed,
         "scale": scale,
@@ -244,10 +280,13 @@ def generate_demo(home: Path, seed: int = 2026, scale: float = 1.0) -> dict:
         "answered items after reverse keying), as implied by the generating model: item noise "
         "and the 1-5 discretisation included, computed exactly by quadrature",
         "model": {
-            "sigma_respondent": model.SIGMA_E, "sigma_item": model.SIGMA_N,
-            "thresholds": model.THRESHOLDS.tolist(), "wave_correlation": model.WAVE_CORR,
-            "sigma_team_by_wave": {w: [round(float(x), 4) for x in s]
-                                   for w, s in truth.sigma_b.items()},
+            "sigma_respondent": model.SIGMA_E,
+            "sigma_item": model.SIGMA_N,
+            "thresholds": model.THRESHOLDS.tolist(),
+            "wave_correlation": model.WAVE_CORR,
+            "sigma_team_by_wave": {
+                w: [round(float(x), 4) for x in s] for w, s in truth.sigma_b.items()
+            },
         },
         "changes": measured_changes or truth.changes,
         "representative_draw": {
@@ -265,8 +304,9 @@ def generate_demo(home: Path, seed: int = 2026, scale: float = 1.0) -> dict:
         "(Progress < 100 or not finished), superseded duplicates (the latest submission of a "
         "respondent counts) and the bad rows listed",
         "bad_rows": [r for r in planted_rows if r["type"].startswith("bad_")],
-        "excluded_rows": [r for r in planted_rows
-                          if r["type"] in ("preview", "partial", "duplicate")],
+        "excluded_rows": [
+            r for r in planted_rows if r["type"] in ("preview", "partial", "duplicate")
+        ],
         "special_comments": [r for r in planted_rows if r["type"] == "special_comment"],
     }
     text = json.dumps(planted, indent=2, ensure_ascii=False) + "\n"

@@ -10,13 +10,13 @@ on the observed scale, exactly, by Gauss-Hermite quadrature over ``eta``:
 
 * the planted team score is E[respondent construct score | team] on 0-100;
 * the planted ICC(1) is B / (B + W), where B is the between-team variance of
-  those expected scores (weighted by expected respondents, with g - 1 in the
-  denominator, as the one-way ANOVA estimator expects) and W the pooled
-  within-team variance of the respondent construct score (respondent spread,
-  item noise and discretisation included).
+  those expected scores (weighted by respondents, with g - 1 in the denominator,
+  as the one-way ANOVA estimator expects) and W the pooled within-team variance
+  of the respondent construct score (respondent spread, item noise and
+  discretisation included).
 
-``sigma_b`` is solved per construct so that the first wave's planted ICC(1) is
-``TARGET_ICC``.
+``sigma_b`` is solved per construct and wave (``solve_sigma_b``) so that the
+planted ICC(1) is ``TARGET_ICC`` before the planted changes are added.
 """
 
 from __future__ import annotations

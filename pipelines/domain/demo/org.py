@@ -192,7 +192,9 @@ def _team_plan(rng: np.random.Generator, scale: float) -> list[tuple[str, str, i
                 plan.append((dept, f"{team} {copy}", size))
             copy += 1
     drawn = rng.integers(15, 27, size=len(plan))
-    return [(d, t, s if s is not None else int(n)) for (d, t, s), n in zip(plan, drawn, strict=True)]
+    return [
+        (d, t, s if s is not None else int(n)) for (d, t, s), n in zip(plan, drawn, strict=True)
+    ]
 
 
 def _hire_date(rng: np.random.Generator, close: date, manager: bool) -> date:
@@ -322,4 +324,3 @@ def build_org(rng: np.random.Generator, scale: float = 1.0) -> Org:
         org.members[wave.wave_id] = list(members)
         _snapshot(org, wave.wave_id, teams)
     return org
-

@@ -13,8 +13,9 @@ from datetime import datetime, time, timedelta
 
 import numpy as np
 
+from pipelines.domain.comments import demo_comment
 from pipelines.domain.demo import model
-from pipelines.domain.demo.org import OFFICES, WAVES, Org, Wave
+from pipelines.domain.demo.org import Org, Wave
 from pipelines.domain.demo.truth import CONSTRUCTS, Truth
 
 N_ITEMS = 16
@@ -95,11 +96,6 @@ def team_themes(rng: np.random.Generator, truth: Truth, wave_id: str) -> dict[st
 def _comment(
     rng: np.random.Generator, crng: random.Random, themes: dict[str, str], overall: float
 ) -> str:
-    try:  # imported late: the comments package is a sibling written alongside
-        from pipelines.domain.comments import demo_comment
-    except ImportError:
-        from pipelines.domain.comments.demo_phrasings import demo_comment
-
     pick = rng.random()
     if pick < 0.5:
         theme = themes["primary"]
@@ -162,8 +158,13 @@ def simulate_wave(
 
 
 def add_partials(
-    rng: np.random.Generator, responses: list[Response], silent: list[str], org: Org, wave: Wave,
-    truth: Truth, count: int,
+    rng: np.random.Generator,
+    responses: list[Response],
+    silent: list[str],
+    org: Org,
+    wave: Wave,
+    truth: Truth,
+    count: int,
 ) -> None:
     """Employees who started and gave up: Progress < 100, Finished 0, answers stop part-way."""
     chosen = sorted(rng.choice(silent, size=min(count, len(silent)), replace=False).tolist())
@@ -175,25 +176,40 @@ def add_partials(
         start = _moment(rng, wave)
         responses.append(
             Response(
-                employee_id=eid, team=team, start=start, end=start + _duration(rng) / 3,
+                employee_id=eid,
+                team=team,
+                start=start,
+                end=start + _duration(rng) / 3,
                 answers=[int(a) if j < answered else BLANK for j, a in enumerate(answers[0])],
-                enps=None, progress=progress, finished=False, ip=_ip(rng), kind="partial",
+                enps=None,
+                progress=progress,
+                finished=False,
+                ip=_ip(rng),
+                kind="partial",
                 notes=[{"type": "partial", "why": f"Progress {progress} < 100, Finished 0"}],
             )
         )
 
 
-def add_previews(rng: np.random.Generator, responses: list[Response], wave: Wave, count: int) -> None:
+def add_previews(
+    rng: np.random.Generator, responses: list[Response], wave: Wave, count: int
+) -> None:
     """The survey owner testing the survey: Status 'Survey Preview', no recipient."""
     admin_ip = _ip(rng)
     for n in range(count):
         start = datetime.combine(wave.period_start, time(7, 40)) + timedelta(minutes=7 * n)
         responses.append(
             Response(
-                employee_id=None, team="", start=start, end=start + timedelta(seconds=95 + 11 * n),
+                employee_id=None,
+                team="",
+                start=start,
+                end=start + timedelta(seconds=95 + 11 * n),
                 answers=[int(a) for a in rng.integers(1, 6, size=N_ITEMS)],
-                enps=int(rng.integers(0, 11)), comment="test - please ignore" if n == 0 else "",
-                preview=True, ip=admin_ip, kind="preview",
+                enps=int(rng.integers(0, 11)),
+                comment="test - please ignore" if n == 0 else "",
+                preview=True,
+                ip=admin_ip,
+                kind="preview",
                 notes=[{"type": "preview", "why": "Status = Survey Preview (1)"}],
             )
         )
@@ -210,19 +226,32 @@ def add_duplicates(
         answers, _ = model.simulate_answers(rng, truth.latent[wave.wave_id][first.team][None, :])
         start = min(first.end + timedelta(hours=float(rng.uniform(2, 40))), close)
         second = replace(
-            first, start=start, end=start + _duration(rng), answers=[int(a) for a in answers[0]],
+            first,
+            start=start,
+            end=start + _duration(rng),
+            answers=[int(a) for a in answers[0]],
             overrides={},
-            notes=[{"type": "resubmission", "why": "second submission of the same respondent; counts"}],
+            notes=[
+                {"type": "resubmission", "why": "second submission of the same respondent; counts"}
+            ],
         )
         first.kind = "duplicate"
-        first.notes = [{"type": "duplicate", "why": "earlier submission of a respondent who "
-                        "submitted twice (same email and ExternalReference); superseded",
-                        "superseded_by": second}]
+        first.notes = [
+            {
+                "type": "duplicate",
+                "why": "earlier submission of a respondent who "
+                "submitted twice (same email and ExternalReference); superseded",
+                "superseded_by": second,
+            }
+        ]
         responses.append(second)
 
 
 def add_bad_rows(
-    rng: np.random.Generator, responses: list[Response], wave: Wave, faults: list[tuple[str, object]]
+    rng: np.random.Generator,
+    responses: list[Response],
+    wave: Wave,
+    faults: list[tuple[str, object]],
 ) -> None:
     """Rows that a validator must quarantine. A fault is (kind, detail):
     ("value", (item_index, raw_text, why)) or ("timestamp", days_after_close)."""
@@ -238,8 +267,13 @@ def add_bad_rows(
         else:
             r.start = datetime.combine(wave.close_date, r.start.time()) + timedelta(days=detail)
             r.end = r.start + _duration(rng)
-            r.notes.append({"type": "bad_timestamp", "why": f"submitted {detail} days after the "
-                            f"wave closed on {wave.close_date.isoformat()}"})
+            r.notes.append(
+                {
+                    "type": "bad_timestamp",
+                    "why": f"submitted {detail} days after the "
+                    f"wave closed on {wave.close_date.isoformat()}",
+                }
+            )
 
 
 def add_special_comments(
@@ -247,7 +281,15 @@ def add_special_comments(
 ) -> None:
     """Comments that must be masked or escaped: an email, a phone number, a roster name, HTML,
     spreadsheet formulas. Templates may use {name} and {email} (a team-mate) and {own_email}."""
-    valid = [i for i, r in enumerate(responses) if r.kind == "valid" and not r.notes]
+    sizes: dict[str, int] = {}
+    for r in responses:
+        sizes[r.team] = sizes.get(r.team, 0) + (r.kind == "valid")
+    # in teams large enough for their comments to be shown (comment k defaults to 10)
+    valid = [
+        i
+        for i, r in enumerate(responses)
+        if r.kind == "valid" and not r.notes and sizes[r.team] >= 12
+    ]
     chosen = sorted(rng.choice(valid, size=len(templates), replace=False).tolist())
     placement = org.placement[wave.wave_id]
     for i, template in zip(chosen, templates, strict=True):
@@ -259,11 +301,3 @@ def add_special_comments(
         own = org.employees[r.employee_id].email if r.employee_id else email
         r.comment = template.format(name=name, email=email, own_email=own)
         r.notes.append({"type": "special_comment", "text": r.comment})
-
-
-def office_of(org: Org, eid: str | None) -> tuple[float, float] | None:
-    return OFFICES[org.employees[eid].location] if eid else None
-
-
-def wave_by_id(wave_id: str) -> Wave:
-    return next(w for w in WAVES if w.wave_id == wave_id)

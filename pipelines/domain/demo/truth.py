@@ -92,9 +92,13 @@ def plant(rng: np.random.Generator, org: Org, rates: dict[str, dict[str, float]]
         if index == 0:
             z = model.spread_evenly(model.correlated_normals(rng, len(teams), model.TEAM_CORR))
         else:
-            parent = np.array([np.mean([z_prev[p] for p in _parents(t, z_prev)], axis=0) for t in teams])
+            parent = np.array(
+                [np.mean([z_prev[p] for p in _parents(t, z_prev)], axis=0) for t in teams]
+            )
             noise = rng.standard_normal(parent.shape)
-            z = model.spread_evenly(model.WAVE_CORR * parent + np.sqrt(1 - model.WAVE_CORR**2) * noise)
+            z = model.spread_evenly(
+                model.WAVE_CORR * parent + np.sqrt(1 - model.WAVE_CORR**2) * noise
+            )
         row = {t: i for i, t in enumerate(teams)}
         if index == 0:
             for team, construct, start, _ in PLANTED_CHANGES:
@@ -158,6 +162,4 @@ def set_realised_icc(truth: Truth, wave_id: str, respondents: dict[str, int]) ->
 
 def planted_icc_by_construct(truth: Truth) -> dict[str, float]:
     """The planted ICC(1) per construct, averaged over the waves."""
-    return {
-        c: round(float(np.mean([truth.icc[w][c] for w in truth.icc])), 4) for c in CONSTRUCTS
-    }
+    return {c: round(float(np.mean([truth.icc[w][c] for w in truth.icc])), 4) for c in CONSTRUCTS}

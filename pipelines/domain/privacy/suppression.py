@@ -15,10 +15,12 @@ import pandas as pd
 from scipy.sparse import csr_matrix, diags
 
 from ._input import ORG_LEVEL, Wave, check_k, parents_of, read_wave
+from ._search import kernel_basis, small_sets
 from ._span import Span
 
 PRIMARY = "fewer_than_k_respondents"
 COMPLEMENTARY = "complementary_suppression"
+EXHAUSTIVE_MAX_SMALL_ATOMS = 600  # above: exhaustive within blocks, plus pairs
 
 
 def protect(
@@ -32,22 +34,31 @@ def protect(
     'fewer_than_k_respondents' or 'complementary_suppression'). complementary=False applies the
     primary rule only (for diagnostics; never publish that). Raises ValueError if k < 3 or the
     tables disagree (unknown atom, a group n that is not the sum of its atoms' n).
+    The result's attrs["confidentiality"] records k, the rounds, and the scope of the exhaustive
+    search ("all" or "within_blocks") and whether it completed within its node budget.
     """
     k = check_k(k)
     wave = read_wave(groups, atoms)
     reasons: list[str | None] = [PRIMARY if n < k else None for n in wave.n]
-    if complementary:
-        for index in _Protector(wave, k).extra_suppressions(wave.n >= k):
+    audit = {"k": k, "rounds": 0, "search_scope": "none", "search_complete": False}
+    if complementary and (wave.n >= k).any():
+        protector = _Protector(wave, k)
+        for index in protector.extra_suppressions(wave.n >= k):
             reasons[index] = COMPLEMENTARY
+        audit.update(rounds=protector.rounds, search_scope=protector.search_scope,
+                     search_complete=protector.search_complete)
     by_key = dict(zip(wave.keys, reasons, strict=True))
     keys = [str(key) for key in groups["group_key"].tolist()]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "group_key": groups["group_key"].tolist(),
             "suppressed": [by_key[key] is not None for key in keys],
             "suppression_reason": pd.Series([by_key[key] for key in keys], dtype=object),
         }
     )
+    # how far the exhaustive search went ("all": every set below k was checked), for the run log
+    out.attrs["confidentiality"] = audit
+    return out
 
 
 class _Protector:
@@ -74,6 +85,12 @@ class _Protector:
             if size[c] < size[p]:
                 self.parent_of[c, p] = True
         self.static = self._static_candidates(overlap)
+        # border rows of the bordered block form: the organisation and whatever no department
+        # contains (organisation-level cuts, lineage across departments)
+        is_dept = self.levels == "department"
+        inside = (overlap == size[:, None]) & (size[:, None] > 0)
+        in_dept = inside[:, is_dept].any(axis=1) if is_dept.any() else np.ones_like(self.is_org)
+        self.border = self.is_org | ~in_dept
 
     # -- candidate sets ---------------------------------------------------------------------
     def _static_candidates(self, overlap: np.ndarray) -> dict[bytes, tuple[np.ndarray, str]]:
@@ -118,73 +135,104 @@ class _Protector:
         return found
 
     def _leaks(self, span: Span, published: np.ndarray) -> list[tuple[int, tuple, np.ndarray]]:
+        """Derivable candidate sets below k; if there are none, the exhaustive search."""
         candidates = dict(self.static)
         for key, value in self._residual_candidates(published).items():
             candidates.setdefault(key, value)
         leaks = []
         if candidates:
             vectors = np.array([vector for vector, _ in candidates.values()])
-            for vector in vectors[span.derivable(vectors)]:
-                leaks.append(vector)
-        for a, b in span.derivable_atom_pairs(self.wave.atom_n, self.k):
-            vector = np.zeros(self.incidence.shape[1], dtype=bool)
-            vector[[a, b]] = True
-            leaks.append(vector)
-        out = {}
+            leaks.extend(vectors[span.derivable(vectors)])
+        if not leaks:
+            leaks = [self._vector(cols) for cols in self._search(span)]
+        found = {}
         for vector in leaks:
             cols = tuple(int(c) for c in np.flatnonzero(vector))
-            out[cols] = (int(self.wave.atom_n[list(cols)].sum()), cols, vector)
-        return sorted(out.values(), key=lambda leak: (leak[0], len(leak[1]), leak[1]))
+            found[cols] = (int(self.wave.atom_n[list(cols)].sum()), cols, vector)
+        return sorted(found.values(), key=lambda leak: (leak[0], len(leak[1]), leak[1]))
+
+    def _vector(self, cols: tuple[int, ...]) -> np.ndarray:
+        vector = np.zeros(self.incidence.shape[1], dtype=bool)
+        vector[list(cols)] = True
+        return vector
+
+    def _search(self, span: Span) -> list[tuple[int, ...]]:
+        """Small derivable sets beyond the candidate families: every one of them if the wave has
+        at most EXHAUSTIVE_MAX_SMALL_ATOMS atoms below k, otherwise every one derivable within a
+        block (one department's groups) and every pair of atoms."""
+        small = np.flatnonzero(self.wave.atom_n < self.k)
+        atom_n = self.wave.atom_n
+        if small.size <= EXHAUSTIVE_MAX_SMALL_ATOMS:
+            self.search_scope = "all"
+            spaces = [(small, kernel_basis(span.projector(small)))]
+        else:
+            self.search_scope = "within_blocks"
+            spaces = span.block_kernels(small)
+        found: list[tuple[int, ...]] = []
+        for cols, basis in spaces:
+            sets, complete = small_sets(basis, atom_n[cols], self.k)
+            self.search_complete &= complete
+            found.extend(tuple(int(cols[i]) for i in found_set) for found_set in sets)
+        if self.search_scope != "all":
+            found.extend(span.derivable_atom_pairs(atom_n, self.k))
+        return found
 
     # -- the greedy loop ------------------------------------------------------------------------
-    def _order(self, row: int) -> tuple[bool, int, str]:
-        return (bool(self.is_org[row]), int(self.wave.n[row]), self.wave.keys[row])
-
     def _choose(self, span: Span, vector: np.ndarray, chosen: set[int]) -> int | None:
         """The group to suppress against one derivation, or None to revisit it next round."""
         weights = span.coefficients(vector)
         if chosen & weights.keys():
-            return None  # a suppression of this round already touches it; re-check next round
-        essential = [row for row in weights if span.irredundant(row)]
+            return None  # a suppression of this round touches it already: re-check next round
+        essential = {row for row in weights if span.irredundant(row)}
         # suppressing an essential group breaks the derivation for sure; a redundant one only
         # reduces the redundancy, so it is the fallback. Organisation last, smallest n first.
-        pool = sorted(weights, key=lambda row: (self.is_org[row], row not in essential,
-                                                self.wave.n[row], self.wave.keys[row]))
+        pool = sorted(weights, key=lambda row: (bool(self.is_org[row]), row not in essential,
+                                                int(self.wave.n[row]), self.wave.keys[row]))
         return pool[0]
 
-    def extra_suppressions(self, published: np.ndarray) -> list[int]:
-        """Complementary suppressions (group indices) for a primary-only published mask."""
-        published = published.copy()
+    def _loop(self, published: np.ndarray) -> tuple[list[int], Span]:
+        """Suppress (in place) until no candidate or searched set below k is derivable."""
         extra: list[int] = []
         while True:
-            span = Span(self.incidence, published)
+            span = Span(self.incidence, published, self.border)
             leaks = self._leaks(span, published)
             if not leaks:
-                break
+                return extra, span
             chosen: set[int] = set()
             for _, _, vector in leaks:
                 row = self._choose(span, vector, chosen)
                 if row is not None:
                     chosen.add(row)
+            self.rounds += 1
             for row in sorted(chosen):
                 published[row] = False
                 extra.append(row)
-        return self._republish(span, published, extra)
 
-    def _republish(self, span: Span, published: np.ndarray, extra: list[int]) -> list[int]:
-        """Publish again every complementary suppression whose totals the published groups
-        determine anyway (it adds nothing to the row space), unless a new residual leaks."""
-        kept = []
+    def extra_suppressions(self, published: np.ndarray) -> list[int]:
+        """Complementary suppressions (group indices) for a primary-only published mask."""
+        published = published.copy()
+        self.rounds, self.search_scope, self.search_complete = 0, "all", True
+        extra, span = self._loop(published)
+        back = self._republish(span, published, extra)
+        if back:
+            more, _ = self._loop(published)
+            extra = [row for row in extra if row not in back] + more
+        return sorted(set(extra))
+
+    def _republish(self, span: Span, published: np.ndarray, extra: list[int]) -> set[int]:
+        """Publish again the complementary suppressions whose totals the published groups
+        determine anyway (they add nothing to the row space), unless a new residual leaks."""
+        back = set()
         for row in sorted(extra, key=lambda r: (-int(self.wave.n[r]), self.wave.keys[r])):
             if not span.derivable(self.incidence[row][None, :])[0]:
-                kept.append(row)
                 continue
             published[row] = True
             residuals = [v for v, _ in self._residual_candidates(published).values()]
             if residuals and span.derivable(np.array(residuals)).any():
                 published[row] = False
-                kept.append(row)
-        return sorted(kept)
+            else:
+                back.add(row)
+        return back
 
 
 def _add(found: dict[bytes, tuple[np.ndarray, str]], vector: np.ndarray, label: str) -> None:

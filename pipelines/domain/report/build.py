@@ -91,7 +91,8 @@ def scores_section(ctx: Ctx) -> Section:
             continue
 
         def fig(text: str, metric: str, c: str = c) -> Cell:
-            return Cell(text, align="right", attrs={"metric": metric, "construct": c})
+            return Cell(text, align="right", attrs={"metric": metric, "construct": c,
+                                                    "group": gid, "level": level})
 
         row = [
             label,

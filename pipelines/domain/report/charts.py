@@ -30,7 +30,9 @@ _CACHE_SIZE = 64
 
 
 def _config(chart: alt.TopLevelMixin) -> dict:
-    spec = chart.configure(font=FONT, background="white").configure_view(
+    spec = chart.configure(font=FONT, background="white").configure_mark(
+        aria=False  # no per-mark descriptions: they would carry unrounded values
+    ).configure_view(
         stroke="#cccccc"
     ).configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#eeeeee").configure_legend(
         labelFontSize=11, titleFontSize=11, orient="bottom", columns=3

@@ -154,7 +154,7 @@ def teams_sentence(ctx: Ctx) -> str | None:
     text += f": {parts}." if parts else "."
     if hidden:
         text += (f" {hidden} {'team has' if hidden == 1 else 'teams have'} fewer than {ctx.k} "
-                 "responses, so no results are shown for them.")
+                 f"responses, so no results are shown for {'it' if hidden == 1 else 'them'}.")
     return text
 
 

@@ -90,8 +90,8 @@ class ReportPDF(FPDF):
 
     # blocks -------------------------------------------------------------------------------
 
-    def heading(self, text: str) -> None:
-        self.room(60)  # a heading never ends a page without what follows it
+    def heading(self, text: str, keep: float = 40) -> None:
+        self.room(14 + keep)  # a heading never ends a page without what follows it
         self.ln(4)
         self.style(14, "B", ACCENT)
         self.multi_cell(0, 7, self.t(text), new_x="LMARGIN", new_y="NEXT")
@@ -233,11 +233,22 @@ class ReportPDF(FPDF):
                 offset += step
         self.set_line_width(0.2)
 
-    def chart(self, block: Chart) -> None:
+    def chart_box(self, block: Chart) -> tuple[bytes, float, float]:
         png = charts.to_png(block.spec)
         width_px, height_px = _png_size(png)
         width = min(block.width_mm, self.epw, width_px / 2 * 0.2646 * 1.15)
-        height = width * height_px / width_px
+        return png, width, width * height_px / width_px
+
+    def estimate(self, block: object) -> float:
+        """Rough height of a block's first part, to keep it with what introduces it."""
+        if isinstance(block, Chart):
+            return self.chart_box(block)[2] + 4
+        if isinstance(block, Table):
+            return 8 + 7 * min(len(block.rows), 3)
+        return 20
+
+    def chart(self, block: Chart) -> None:
+        png, width, height = self.chart_box(block)
         self.room(height + 4)
         self.image(io.BytesIO(png), x=self.l_margin, w=width, h=height,
                    alt_text=self.t(block.alt))
@@ -274,11 +285,15 @@ def render_pdf(doc: Document) -> bytes:
     pdf.set_line_width(0.2)
     pdf.ln(4)
     for section in doc.sections:
-        pdf.heading(section.title)
+        first = section.blocks[0] if section.blocks else None
+        keep = pdf.estimate(first) if first is not None else 0
+        if isinstance(first, Paragraph | Subheading) and len(section.blocks) > 1:
+            keep += pdf.estimate(section.blocks[1])
+        pdf.heading(section.title, keep=min(keep, 150))
         for i, block in enumerate(section.blocks):
             following = section.blocks[i + 1] if i + 1 < len(section.blocks) else None
             if isinstance(block, Subheading | Paragraph) and isinstance(following, Table | Chart):
-                pdf.room(45)  # keep an introduction with what it introduces
+                pdf.room(min(15 + pdf.estimate(following), 150))  # keep intro with its block
             if isinstance(block, Paragraph):
                 pdf.paragraph(block)
             elif isinstance(block, Bullets):

@@ -52,17 +52,23 @@ def _trend_table(ctx: Ctx, waves: list[str]) -> Table:
                 row.append(_sup(ctx))
             else:
                 row.append(Cell(fmt_int(r["score_0_100"]), align="right",
-                                attrs={"metric": "score", "construct": c, "wave": w}))
+                                attrs={"metric": "score", "construct": c, "wave": w,
+                                       "group": gid, "level": level}))
         ch = changes.get(c)
-        if ch is not None and ch["suppressed"]:
+        if ctx.prev_wave is None:
+            pass  # first wave: nothing to compare with
+        elif ch is not None and ch["suppressed"]:
             row.append(_sup(ctx))
+        elif ch is None or is_missing(ch["delta"]):
+            row.append(Cell("n/a", align="right"))
         else:
             row.append(Cell(_change_text(ch), align="right",
-                            attrs={"metric": "delta", "construct": c}))
+                            attrs={"metric": "delta", "construct": c, "group": gid,
+                                   "level": level, "wave": ctx.wave}))
         rows.append(row)
-    since = f"Change since {ctx.prev_wave}" if ctx.prev_wave else "Change"
-    return Table(["Area", *waves, since], rows, widths=[2.2] + [1.0] * len(waves) + [2.0],
-                 attrs={"table": "trend"})
+    columns = ["Area", *waves] + ([f"Change since {ctx.prev_wave}"] if ctx.prev_wave else [])
+    widths = [2.2] + [1.0] * len(waves) + ([2.0] if ctx.prev_wave else [])
+    return Table(columns, rows, widths=widths, attrs={"table": "trend"})
 
 
 def _participation_note(r: dict) -> str:
@@ -126,7 +132,7 @@ def _enps_blocks(ctx: Ctx, waves: list[str]) -> list:
         if r["suppressed"] or is_missing(r["enps"]):
             rows.append([Cell(w), _sup(ctx, 4)])
             continue
-        attrs = {"wave": w}
+        attrs = {"wave": w, "group": gid, "level": level}
         rows.append([
             Cell(w),
             Cell(fmt_with_interval(r["enps"], r["enps_ci_low"], r["enps_ci_high"], signed=True),
@@ -197,7 +203,7 @@ def drivers_section(ctx: Ctx) -> Section:
         method = str(r["method"] or "")
         if not is_missing(r["n"]):
             method += f" (n = {fmt_int(r['n'])})"
-        attrs = {"construct": c}
+        attrs = {"construct": c, "group": ctx.gid, "level": ctx.level}
         table_rows.append([
             Cell(construct_label(c), bold=priority_rank(priority) == priority_rank(
                 rows[0]["priority"])),
@@ -256,21 +262,27 @@ def comments_section(ctx: Ctx) -> Section:
             f"Comments are shown only for groups with at least {ctx.comment_k} responses, and "
             "none are available for this group in this wave.", style="note"))
         return section
+    themes = sorted(themes, key=lambda t: -(t["n_comments"] or 0))
     if themes:
-        rows = [[
-            Cell(str(t["theme_label"] or t["theme"])),
-            Cell(construct_label(str(t["construct"])) if t["construct"] else ""),
-            Cell(fmt_int(t["n_comments"]), align="right", attrs={"metric": "n_comments"}),
-            Cell(fmt_share(t["share"]), align="right", attrs={"metric": "share"}),
-            Cell(fmt_decimal(t["mean_sentiment"]), align="right",
-                 attrs={"metric": "sentiment"}),
-        ] for t in sorted(themes, key=lambda t: -(t["n_comments"] or 0))]
+        rows = []
+        for t in themes:
+            attrs = {"theme": str(t["theme"]), "group": ctx.gid, "level": ctx.level}
+            rows.append([
+                Cell(str(t["theme_label"] or t["theme"])),
+                Cell(construct_label(str(t["construct"])) if t["construct"] else ""),
+                Cell(fmt_int(t["n_comments"]), align="right",
+                     attrs=attrs | {"metric": "n_comments"}),
+                Cell(fmt_share(t["share"]), align="right", attrs=attrs | {"metric": "share"}),
+                Cell(fmt_decimal(t["mean_sentiment"]), align="right",
+                     attrs=attrs | {"metric": "sentiment"}),
+            ])
         section.blocks.append(Table(["Theme", "Area", "Comments", "Share", "Mean sentiment"],
                                     rows, widths=[2.4, 1.6, 1, 1, 1.2],
                                     attrs={"table": "themes"}))
     labels = {t["theme"]: str(t["theme_label"] or t["theme"]) for t in themes}
+    order = {t["theme"]: i for i, t in enumerate(themes)}
     per_theme: dict[object, int] = {}
-    for c in comments:
+    for c in sorted(comments, key=lambda c: order.get(c["theme"], len(order))):
         if len([b for b in section.blocks if isinstance(b, Quote)]) >= MAX_QUOTES:
             break
         if per_theme.get(c["theme"], 0) >= QUOTES_PER_THEME or not c["text"]:
@@ -321,7 +333,7 @@ def data_quality_section(ctx: Ctx) -> Section:
                 Cell(fmt_int(r["n_respondents"]), align="right"),
                 Cell(fmt_int(r["n_items"]), align="right"),
                 Cell(text, align="right", attrs={"metric": "alpha", "construct": str(
-                    r["construct"])}),
+                    r["construct"]), "wave": ctx.wave}),
                 Cell(fmt_alpha(r["omega"]), align="right"),
                 Cell("Below 0.70: read with caution" if low else "",
                      fill="#fde6da" if low else None),

@@ -1,0 +1,59 @@
+"""A demo workspace materialized once per session, through the real Dagster assets."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+import pipelines.defs as defs_package
+from pipelines.defs.resources import TandemWorkspace
+from pipelines.domain.demo import generate_demo
+from pipelines.domain.pseudonym import create_key_file
+from pipelines.domain.workspace import Workspace
+
+
+def load_definitions() -> dg.Definitions:
+    return dg.components.load_defs(defs_package)
+
+
+def materialize_all(home: Path, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    """Materialize every asset and run every check on the workspace at `home`."""
+    definitions = load_definitions()
+    return dg.materialize(
+        [*definitions.assets, *definitions.asset_checks],
+        resources={"tandem": TandemWorkspace(home=str(home))},
+        instance=instance or dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+
+
+def new_workspace(home: Path, seed: int = 2026) -> Workspace:
+    ws = Workspace(home)
+    ws.ensure_layout()
+    create_key_file(ws.key_file)
+    generate_demo(home, seed=seed)
+    return ws
+
+
+@dataclass
+class DemoRun:
+    ws: Workspace
+    result: dg.ExecuteInProcessResult
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        with duckdb.connect(str(self.ws.marts_file), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def frame(self, sql: str):
+        with duckdb.connect(str(self.ws.marts_file), read_only=True) as con:
+            return con.execute(sql).df()
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> DemoRun:
+    ws = new_workspace(tmp_path_factory.mktemp("demo"))
+    result = materialize_all(ws.home)
+    assert result.success, "the demo run failed"
+    return DemoRun(ws, result)
