@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     inspect.add_argument("--codebook")
     inspect.add_argument("--json", action="store_true")
     sub.add_parser("status", help="the last run's outcome and the published marts' version")
+    docs = sub.add_parser("docs", help="regenerate docs/marts.md from the published marts' comments")
+    docs.add_argument("--output", default=str(REPO_ROOT / "docs" / "marts.md"))
     args = parser.parse_args(argv)
 
     ws = Workspace.resolve(args.home)
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         "sql": _sql,
         "inspect": _inspect,
         "status": _status,
+        "docs": _docs,
     }[args.command]
     return handler(ws, args)
 
@@ -195,6 +198,17 @@ def _status(ws: Workspace, args) -> int:
             print(f"  {digest[:12]}  {path}")
     else:
         print("published marts: none yet")
+    return 0
+
+
+def _docs(ws: Workspace, args) -> int:
+    from pipelines.domain.data_dictionary import render
+
+    if not ws.marts_file.exists():
+        print(f"tandem: no published marts at {ws.marts_file}; run `tandem run` first", file=sys.stderr)
+        return 2
+    Path(args.output).write_text(render(ws.marts_file), encoding="utf-8")
+    print(f"Wrote {args.output}")
     return 0
 
 

@@ -8,6 +8,7 @@ import time
 import dagster as dg
 
 from pipelines.defs.resources import TandemWorkspace
+from pipelines.domain.alerts import deliver, new_alerts, read_alerts
 from pipelines.domain.build import build_marts
 from pipelines.domain.publish import build_path, clean_stale_builds, publish, write_meta
 from pipelines.domain.refresh import refresh_state
@@ -80,11 +81,27 @@ def published_marts(
             con.execute("SELECT path, file_hash FROM file_registry ORDER BY path").fetchall()
         )
     write_meta(target, context.run_id, inputs, _versions())
+    previous_alerts = read_alerts(ws.marts_file)
     publish(target, ws.marts_file)
+    fresh = new_alerts(previous_alerts, read_alerts(ws.marts_file))
+    command = ws.settings().alert_command
+    failed = 0
+    if command and fresh:
+        for delivery in deliver(command, fresh):
+            if delivery.returncode != 0:
+                failed += 1
+                context.log.warning(
+                    f"alert_command failed ({delivery.returncode}): {delivery.error}"
+                )
+        context.log.info(
+            f"Sent {len(fresh) - failed} of {len(fresh)} new alert(s) to alert_command"
+        )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(ws.marts_file)),
             "input_files": len(inputs),
+            "new_alerts": len(fresh),
+            "alerts_not_delivered": failed,
         }
     )
 

@@ -103,15 +103,39 @@ aggregates_only = _build_check(
 )
 
 
-@dg.asset_check(asset=published_marts, description="Alerts for leadership in this run's marts.")
-def leadership_alerts(tandem: TandemWorkspace) -> dg.AssetCheckResult:
-    with duckdb.connect(str(tandem.workspace().marts_file), read_only=True) as con:
-        rows = con.execute(
-            "SELECT alert_type, count(*) FROM mart_alerts GROUP BY ALL ORDER BY ALL"
-        ).fetchall()
-    return dg.AssetCheckResult(
-        passed=not rows,
-        severity=dg.AssetCheckSeverity.WARN,
-        description=", ".join(f"{n} {kind}" for kind, n in rows) or "no alerts",
-        metadata={kind: n for kind, n in rows},
-    )
+def _alert_check(name: str, alert_type: str, description: str):
+    @dg.asset_check(asset=published_marts, name=name, description=description)
+    def _check(tandem: TandemWorkspace) -> dg.AssetCheckResult:
+        with duckdb.connect(str(tandem.workspace().marts_file), read_only=True) as con:
+            messages = [
+                r[0]
+                for r in con.execute(
+                    "SELECT message FROM mart_alerts WHERE alert_type = ? ORDER BY ALL",
+                    [alert_type],
+                ).fetchall()
+            ]
+        return dg.AssetCheckResult(
+            passed=not messages,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="; ".join(messages[:20]) or "none",
+            metadata={"alerts": len(messages)},
+        )
+
+    return _check
+
+
+no_significant_drops = _alert_check(
+    "no_significant_drops",
+    "significant_drop",
+    "No construct fell significantly (q < 0.05, |delta| >= min_effect).",
+)
+participation_healthy = _alert_check(
+    "participation_healthy",
+    "low_participation",
+    "Participation at or above low_participation (default 60 %).",
+)
+constructs_reliable = _alert_check(
+    "constructs_reliable",
+    "low_reliability",
+    "Cronbach's alpha at or above low_alpha (default 0.7).",
+)

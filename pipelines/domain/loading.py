@@ -18,7 +18,9 @@ from pipelines.domain import ingest
 from pipelines.domain.comments import clean_comment
 from pipelines.domain.inventory import RawFile
 from pipelines.domain.pseudonym import pseudonymize
-from pipelines.domain.validation import ColumnRule, validate_frame
+from pipelines.domain.validation import ColumnRule, RowIssue, validate_frame
+
+_PRECUT = 4  # comments are cut to this many times max_comment_length before cleaning
 
 
 @dataclass
@@ -69,10 +71,10 @@ def load_file(
     try:
         parsed = ingest.read_export(home / raw.path)
     except ingest.RejectedFile as exc:
-        return _reject(outcome, 0, str(exc))
+        return _reject(outcome, 0, _relative(str(exc), home, raw))
     outcome.format = parsed.format
     outcome.rows_read = parsed.responses
-    if raw.wave_id not in codebook.waves:
+    if codebook.waves and raw.wave_id not in codebook.waves:
         return _reject(outcome, parsed.responses, (
             f"{raw.file_name}: wave folder '{raw.wave_id}' is not declared under waves in "
             f"{raw.survey_id}/codebook.yaml (declared: {', '.join(sorted(codebook.waves)) or 'none'})"
@@ -80,16 +82,27 @@ def load_file(
     try:
         mapped = ingest.map_export(parsed, codebook, raw.wave_id)
     except ingest.CodebookMismatch as exc:
-        return _reject(outcome, parsed.responses, f"{raw.file_name}: {exc}")
+        problems = "; ".join(p.strip() for p in exc.problems)
+        return _reject(outcome, parsed.responses, _relative(
+            f"{raw.file_name}: the codebook {raw.survey_id}/codebook.yaml does not fit the export "
+            f"({parsed.format}): {problems}", home, raw))
     result = ingest.apply_exclusions(mapped, codebook)
     kept = result.kept
     outcome.excluded.update(result.counts)
     outcome.dedup_possible = result.dedup_possible
-    if not result.dedup_possible:
-        outcome.message = "no respondent ID in the export: duplicate submissions cannot be detected"
 
     kept = kept.assign(submitted_ts=ingest.parse_timestamps(kept["submitted_at"]))
-    issues = validate_frame(kept, response_rules(codebook, mapped, raw.wave_id), f"{raw.survey_id}/{raw.wave_id}")
+    names = _column_names(parsed, mapped, codebook, raw.wave_id)
+    issues = validate_frame(kept, response_rules(codebook, mapped, raw.wave_id, names),
+                            f"{raw.survey_id}/{raw.wave_id}")
+    if parsed.truncated_record is not None and parsed.truncated_record in set(kept["record_number"]):
+        # its other failures only follow from the cut
+        issues = [i for i in issues if i.record_number != parsed.truncated_record]
+        issues.append(RowIssue(
+            parsed.truncated_record, "(whole record)", "truncated",
+            "the file ends in the middle of this record (no final newline, and fewer fields than "
+            "the header or an unclosed quote), so its last answers are missing; expected a "
+            "complete record: export the file again"))
     bad = {issue.record_number for issue in issues}
     accepted = kept[~kept["record_number"].isin(bad)]
     outcome.rows_quarantined = len(bad)
@@ -98,7 +111,32 @@ def load_file(
         outcome.status = "partly_quarantined"
     outcome.tables = _state_rows(outcome, accepted, codebook, key, roster_names, max_comment_length)
     outcome.tables["quarantine"] = _quarantine_rows(raw, issues, kept)
+    outcome.message = _notes(parsed, mapped, result.dedup_possible, outcome.comments_truncated,
+                             max_comment_length) or None
     return outcome
+
+
+def _relative(message: str, home: Path, raw: RawFile) -> str:
+    """Messages name the file, never the machine's absolute paths."""
+    message = message.replace(str(home / raw.path), raw.file_name)
+    return message.replace(str(home) + "/", "")
+
+
+def _notes(parsed: ingest.ParsedExport, mapped: ingest.MappedExport, dedup_possible: bool,
+           truncated: int, max_comment_length: int) -> str:
+    """What a person should know about an accepted file (column names only, never values)."""
+    notes = []
+    if not dedup_possible:
+        notes.append("no respondent ID in the export: duplicate submissions cannot be detected")
+    unmapped = [c for c in mapped.unmapped_columns if c.strip()]
+    if unmapped:
+        shown = ", ".join(unmapped[:12]) + (f" and {len(unmapped) - 12} more" if len(unmapped) > 12 else "")
+        notes.append(f"{len(unmapped)} column(s) not in the codebook, not loaded: {shown}")
+    if truncated:
+        notes.append(f"{truncated} comment(s) longer than max_comment_length ({max_comment_length}) "
+                     "were truncated")
+    notes += [w for w in parsed.warnings if "truncated" not in w]
+    return "; ".join(notes)
 
 
 def _reject(outcome: FileOutcome, rows: int, message: str) -> FileOutcome:
@@ -109,26 +147,36 @@ def _reject(outcome: FileOutcome, rows: int, message: str) -> FileOutcome:
     return outcome
 
 
-def response_rules(codebook: ingest.Codebook, mapped: ingest.MappedExport, wave_id: str) -> list[ColumnRule]:
-    """The expectation suite of one export, derived from its codebook."""
+def response_rules(codebook: ingest.Codebook, mapped: ingest.MappedExport, wave_id: str,
+                   names: dict[str, str] | None = None) -> list[ColumnRule]:
+    """The expectation suite of one export, derived from its codebook.
+
+    ``names`` gives the export's name of each checked column (item ID or respondent field),
+    used in messages; by default the item IDs.
+    """
+    names = names or {}
     rules = []
     for item in codebook.items:
         if item.role == "comment" or item.id not in mapped.mapped_items:
             continue
         rules.append(ColumnRule(
             column=item.id, rule="in_set", value_set=tuple(ingest.item_tokens(item, codebook)),
-            describe=_scale_words(item), export_column=_export_name(mapped, item.id),
+            describe=_scale_words(item), export_column=names.get(item.id, item.id),
         ))
     respondent = codebook.respondent_for(wave_id)
     if "id" in respondent:
         rules.append(ColumnRule(column="respondent_id", rule="not_null",
-                                describe="a respondent ID", export_column="respondent ID column"))
-    wave = codebook.waves[wave_id]
+                                describe="a respondent ID, as the codebook names one",
+                                export_column=names.get("respondent_id", "respondent ID column")))
+    wave = codebook.waves.get(wave_id)
     if "timestamp" in respondent:
-        rules.append(ColumnRule(column="submitted_ts", rule="not_null", export_column="timestamp column",
-                                describe="a readable date and time"))
+        where = names.get("submitted_at", "timestamp column")
+        rules.append(ColumnRule(column="submitted_ts", rule="not_null", export_column=where,
+                                describe="a readable date and time",
+                                missing="the value is missing or is not a date and time"))
+    if "timestamp" in respondent and wave is not None:
         rules.append(ColumnRule(
-            column="submitted_ts", rule="between", copy_values=True, export_column="timestamp column",
+            column="submitted_ts", rule="between", copy_values=True, export_column=where,
             min_value=pd.Timestamp(wave.period_start),
             max_value=pd.Timestamp(wave.close_date + dt.timedelta(days=1)) - pd.Timedelta(seconds=1),
             describe=f"within the wave {wave_id} ({wave.period_start} to {wave.close_date})",
@@ -143,9 +191,17 @@ def _scale_words(item: ingest.Item) -> str:
     return f"on the item's scale (expected one of: {labels}codes {scale.min}–{scale.max}{no_answer})"
 
 
-def _export_name(mapped: ingest.MappedExport, item_id: str) -> str:
-    positions = mapped.item_columns.get(item_id) or []
-    return f"{item_id} (export column {', '.join(str(p + 1) for p in positions)})" if positions else item_id
+def _column_names(parsed: ingest.ParsedExport, mapped: ingest.MappedExport,
+                  codebook: ingest.Codebook, wave_id: str) -> dict[str, str]:
+    """Item ID / respondent field -> the column's name in the export, for messages."""
+    names = {}
+    for item_id, positions in mapped.item_columns.items():
+        labels = " + ".join(parsed.columns[p].label for p in positions)
+        names[item_id] = labels if labels == item_id else f"{labels} (item {item_id})"
+    for key, ref in codebook.respondent_for(wave_id).items():
+        if ref is not None and key in ingest.RESPONDENT_COLUMNS:
+            names[ingest.RESPONDENT_COLUMNS[key]] = ref.id if ref.id is not None else ref.text
+    return names
 
 
 def _quarantine_rows(raw: RawFile, issues, kept: pd.DataFrame) -> pd.DataFrame:
@@ -153,7 +209,7 @@ def _quarantine_rows(raw: RawFile, issues, kept: pd.DataFrame) -> pd.DataFrame:
     rows = [{
         "path": raw.path, "file_name": raw.file_name, "wave_id": raw.wave_id,
         "record_number": issue.record_number, "line_number": int(lines[issue.record_number]),
-        "column_name": issue.column, "rule": issue.rule,
+        "column_name": issue.column.split(" (item ")[0], "rule": issue.rule,
         "message": f"{raw.file_name} record {issue.record_number}, column {issue.column}: {issue.message}",
     } for issue in sorted(issues, key=lambda i: (i.record_number, i.column))]
     return pd.DataFrame(rows, columns=["path", "file_name", "wave_id", "record_number", "line_number",
@@ -183,8 +239,12 @@ def _state_rows(outcome: FileOutcome, accepted: pd.DataFrame, codebook: ingest.C
     comments = []
     for item in (i for i in codebook.items if i.role == "comment" and i.id in codes.columns):
         for rkey, text in zip(response_keys, codes[item.id], strict=True):
-            cleaned = clean_comment(None if pd.isna(text) else str(text), roster_names, max_comment_length)
-            outcome.comments_truncated += int(cleaned.truncated)
+            text = None if pd.isna(text) else str(text)
+            cut = text is not None and len(text) > _PRECUT * max_comment_length + 1000
+            if cut:  # a huge cell: cleaning all of it would only cost time
+                text = text[: _PRECUT * max_comment_length + 1000]
+            cleaned = clean_comment(text, roster_names, max_comment_length)
+            outcome.comments_truncated += int(cleaned.truncated or (cut and cleaned.text is not None))
             if cleaned.text:
                 comments.append({"path": raw.path, "response_key": rkey, "wave_id": raw.wave_id,
                                  "text": cleaned.text})

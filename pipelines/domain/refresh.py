@@ -16,11 +16,17 @@ import pandas as pd
 from pipelines.domain import ingest, state
 from pipelines.domain.inventory import file_sha256, scan_surveys
 from pipelines.domain.loading import FileOutcome, load_file
-from pipelines.domain.roster import RosterError, RosterLoad, load_lineage, load_roster
+from pipelines.domain.roster import (
+    QUARANTINE_COLUMNS,
+    RosterError,
+    RosterLoad,
+    check_lineage,
+    load_roster,
+)
 from pipelines.domain.workspace import Workspace
 
 #: Bump when parsing or validation changes, so every file is loaded again.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 
 
 @dataclass
@@ -59,6 +65,10 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
             waves += [{"survey_id": survey.survey_id, "wave_id": w, "period_start": v.period_start,
                        "close_date": v.close_date, "team_join": codebook.team_join}
                       for w, v in sorted(codebook.waves.items())]
+            if not codebook.waves:  # undeclared waves: every wave folder, with no period
+                waves += [{"survey_id": survey.survey_id, "wave_id": w, "period_start": None,
+                           "close_date": None, "team_join": codebook.team_join}
+                          for w in sorted({f.wave_id for f in survey.files})]
         state.replace_table(con, "items", pd.DataFrame(items))
         state.replace_table(con, "waves", pd.DataFrame(waves))
 
@@ -122,20 +132,62 @@ def _store(con, outcome: FileOutcome) -> None:
 
 
 def _refresh_rosters(ws: Workspace, key: bytes, con, summary: RefreshSummary) -> list[RosterLoad]:
+    """Re-read every roster and the lineage map; their issues replace their quarantine rows.
+
+    A roster that cannot be used at all keeps its earlier accepted rows (if any), like a
+    rejected survey export, and is named once in the quarantine table (rule ``rejected``).
+    """
     loads: list[RosterLoad] = []
+    kept: list[pd.DataFrame] = []
+    issues: list[pd.DataFrame] = []
     for path in sorted(ws.roster_dir.glob("*.csv")) if ws.roster_dir.is_dir() else []:
         try:
             loads.append(load_roster(path, ws.home, key))
         except RosterError as exc:
-            summary.warnings.append(str(exc))
+            message = str(exc).replace(str(path), path.name)
+            summary.warnings.append(f"roster rejected: {message}")
+            wave_id = "*" if path.stem == "roster" else path.stem
+            kept.append(con.execute("SELECT * FROM roster WHERE wave_id = ?", [wave_id]).df())
+            issues.append(_file_issue(path.relative_to(ws.home).as_posix(), wave_id, message))
     for load in loads:
         summary.warnings += load.warnings
         summary.warnings += [f"{load.path} record {i.record_number}, column {i.column}: {i.message}"
                              for i in load.issues]
-    frames = [r.frame for r in loads]
+        issues.append(load.quarantine)
+    frames = [r.frame for r in loads] + [k for k in kept if not k.empty]
     state.replace_table(con, "roster", pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
     known = set().union(*(set(r.frame["team"]) for r in loads)) if loads else set()
-    lineage, warnings = load_lineage(ws.lineage_file, known)
-    summary.warnings += warnings
-    state.replace_table(con, "lineage", lineage)
+    known |= {t for k in kept for t in k["team"] if t is not None}
+    try:
+        lineage = check_lineage(ws.lineage_file, known, ws.home)
+        summary.warnings += lineage.warnings
+        issues.append(lineage.quarantine)
+        state.replace_table(con, "lineage", lineage.frame)
+    except RosterError as exc:  # keep the lineage rows in use
+        rel = ws.lineage_file.relative_to(ws.home).as_posix()
+        message = str(exc).replace(str(ws.lineage_file), ws.lineage_file.name)
+        summary.warnings.append(f"lineage rejected: {message}")
+        issues.append(_file_issue(rel, "*", message))
+    _replace_reference_issues(con, ws, [i for i in issues if i is not None and not i.empty])
     return loads
+
+
+def _file_issue(path: str, wave_id: str, message: str) -> pd.DataFrame:
+    name = path.rsplit("/", 1)[-1]
+    return pd.DataFrame([{"path": path, "file_name": name, "wave_id": wave_id, "record_number": None,
+                          "line_number": None, "column_name": "(whole file)", "rule": "rejected",
+                          "message": f"{message}; the earlier accepted version (if any) stays in use"}],
+                        columns=QUARANTINE_COLUMNS)
+
+
+def _replace_reference_issues(con, ws: Workspace, frames: list[pd.DataFrame]) -> None:
+    """Swap the quarantine rows of the rosters and the lineage map (re-checked every run)."""
+    roster_prefix = ws.roster_dir.relative_to(ws.home).as_posix() + "/"
+    lineage = ws.lineage_file.relative_to(ws.home).as_posix()
+    con.execute("DELETE FROM quarantine WHERE starts_with(path, ?) OR path = ?", [roster_prefix, lineage])
+    if frames:
+        incoming = pd.concat(frames, ignore_index=True)[QUARANTINE_COLUMNS]
+        con.register("incoming_issues", incoming)
+        con.execute(f"INSERT INTO quarantine ({', '.join(QUARANTINE_COLUMNS)}) "
+                    f"SELECT {', '.join(QUARANTINE_COLUMNS)} FROM incoming_issues")
+        con.unregister("incoming_issues")

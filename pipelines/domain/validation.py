@@ -40,6 +40,7 @@ class ColumnRule:
     max_value: Any = None
     export_column: str = ""  # the column's name in the export, for messages
     copy_values: bool = False  # False for items and comments: never echo answers
+    missing: str = "the value is missing"  # what a failing not_null found, in words
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +126,7 @@ _RULE_OF_TYPE = {
 
 def _message(rule: ColumnRule, value: Any) -> str:
     if rule.rule == "not_null":
-        return f"the value is missing (expected {rule.describe})"
+        return f"{rule.missing} (expected {rule.describe})"
     if rule.rule == "unique":
         return f"the value appears more than once (expected {rule.describe})"
     if rule.copy_values:
@@ -141,5 +142,5 @@ def _kind_of(value: Any) -> str:
     try:
         float(text)
     except ValueError:
-        return "a text value that is not one of the labels"
-    return "a number outside the scale"
+        return "the text found"
+    return "the number found"

@@ -51,9 +51,23 @@ class DemoRun:
             return con.execute(sql).df()
 
 
+def alert_log(ws: Workspace) -> Path:
+    return ws.home / "alerts.jsonl"
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory) -> DemoRun:
     ws = new_workspace(tmp_path_factory.mktemp("demo"))
+    with ws.settings_file.open("a", encoding="utf-8") as settings:
+        settings.write(f"\nalert_command: '{{ cat; echo; }} >> {alert_log(ws)}'\n")
     result = materialize_all(ws.home)
     assert result.success, "the demo run failed"
     return DemoRun(ws, result)
+
+
+@pytest.fixture(scope="session")
+def demo_rerun(demo_run) -> DemoRun:
+    """The same workspace run again with nothing changed."""
+    result = materialize_all(demo_run.ws.home)
+    assert result.success, "the second demo run failed"
+    return DemoRun(demo_run.ws, result)

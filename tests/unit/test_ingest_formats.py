@@ -21,7 +21,6 @@ def _vendor_dir() -> Path | None:
     for cand in (
         os.environ.get("TANDEM_VENDOR_SAMPLES"),
         ROOT.parent / "shared/samples/vendor",
-        "/work/shared/samples/vendor",
     ):
         if cand and Path(cand).is_dir():
             return Path(cand)

@@ -67,3 +67,12 @@ def test_pdf_falls_back_to_a_core_font(tmp_path, monkeypatch):
         io.BytesIO(pdf_module.render_pdf(doc))).pages)
     assert "Team report: Équipe Nord (Sales & Success)" in text
     assert "61 (56-66)" in text  # the en dash became a hyphen, the figure did not change
+
+
+def test_pdf_marks_characters_the_font_lacks():
+    from pipelines.domain.report.model import Document, Quote, Section
+
+    doc = Document("Emoji 👍", "s", "w1", "org", "x",
+                   [Section("a", "A", [Quote("Great 👍 team – Ça va", "meta")])])
+    text = pypdf.PdfReader(io.BytesIO(pdf_module.render_pdf(doc))).pages[0].extract_text()
+    assert "Great ? team – Ça va" in text

@@ -55,10 +55,6 @@ def test_only_reports_whose_rows_changed_are_rewritten(tmp_path):
     assert "fewer than 5 responses" in row and not re.search(r">[^<]*\d[^<]*<", row.replace(
         "fewer than 5 responses", ""))
 
-    # a new format only adds the missing files
-    result = render_all(marts, out, formats=("html", "pdf"))
-    assert result.written and all(p.suffix == ".pdf" for p in result.written if p.name !=
-                                  "index.html")
 
 
 def test_missing_tables_degrade_and_marts_stay_untouched(tmp_path):
@@ -72,9 +68,13 @@ def test_missing_tables_degrade_and_marts_stay_untouched(tmp_path):
     stamp = marts.stat().st_mtime_ns
     reader = duckdb.connect(str(marts), read_only=True)  # an analyst's open session
     try:
-        paths = render_reports(marts, tmp_path / "out", team_reports=False)
+        render_reports(marts, tmp_path / "out", team_reports=False, formats=("html",))
+        result = render_all(marts, tmp_path / "out", team_reports=False)
+        paths = result.paths
     finally:
         reader.close()
+    # adding a format renders only the missing files
+    assert {p.suffix for p in result.written if p.name != "index.html"} == {".pdf"}
     assert marts.stat().st_mtime_ns == stamp
     assert not any("team-" in p.name for p in paths)
     html = (tmp_path / "out" / LATEST / "org.html").read_text(encoding="utf-8")
@@ -92,8 +92,11 @@ def test_larger_k_suppresses_more_and_never_shows_small_groups(tmp_path):
     assert "team-platform.html" in names and "team-sales-east.html" in names
     assert "team-mobile.html" not in names and "team-sales-west.html" not in names  # n 9 and 7
     org = (out / LATEST / "org.html").read_text(encoding="utf-8")
-    row = re.search(r"<tr><td[^>]*>Mobile</td>(.*?)</tr>", org).group(1)
-    assert row.count("fewer than 10 responses") >= 3 and "fewer than 5" not in org
+    rows = re.findall(r"<tr><td[^>]*>Mobile</td>(.*?)</tr>", org)
+    assert len(rows) >= 2 and max(r.count("fewer than 10 responses") for r in rows) >= 3
+    for row in rows:
+        assert not re.search(r">[^<]*\d[^<]*<", row.replace("fewer than 10 responses", ""))
+    assert "fewer than 5" not in org
 
 
 @pytest.mark.parametrize("kwargs", [{"min_group_size": 2}, {"formats": ("docx",)},

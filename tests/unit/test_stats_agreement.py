@@ -21,7 +21,7 @@ def _reference(name: str) -> pd.DataFrame:
     candidates = [
         Path(os.environ.get("TANDEM_REFERENCE_DATA", "/nonexistent")) / "multilevel",
         Path(__file__).resolve().parents[1] / "data" / "reference" / "multilevel",
-        Path("/work/shared/reference-data/multilevel"),
+        Path(__file__).resolve().parents[3] / "shared" / "reference-data" / "multilevel",
     ]
     for folder in candidates:
         if (folder / name).is_file():

@@ -87,8 +87,11 @@ class _Index:
     def close(self, ref: ColumnRef) -> list[str]:
         want = ref.id if ref.id is not None else ref.text
         folded = {normalize_label(n): n for n in self.names}
-        hits = difflib.get_close_matches(normalize_label(want), list(folded), n=3, cutoff=0.6)
-        return [folded[h] for h in hits]
+        key = normalize_label(want)
+        # a renamed column usually keeps its old name as a prefix (Q1_3 -> Q1_3_v2)
+        hits = sorted(n for n in folded if n != key and (n.startswith(key) or key.startswith(n)))
+        hits += difflib.get_close_matches(key, list(folded), n=3, cutoff=0.6)
+        return [folded[h] for h in dict.fromkeys(hits)][:3]
 
 
 def _one_hot(index: _Index, positions: list[int], item: Item | None) -> bool:
@@ -249,8 +252,7 @@ def _check_scale(item: Item, tokens: np.ndarray, index: _Index, pos: list[int],
     bad = ~ok[codes]
     n_bad, n_present = int(bad.sum()), int((codes >= 0).sum())
     if n_bad > UNKNOWN_SHARE_LIMIT * n_present:
-        found = pd.Series(tokens[bad]).value_counts().head(6)
-        found_txt = ", ".join(f"{k!r} ({v})" for k, v in found.items())
+        found_txt = _found_labels(pd.Series(tokens[bad]).value_counts())
         sc = item.scale
         expected = ", ".join(repr(x) for x in sc.labels) + " or " if sc.labels else ""
         no_answer = f", no answer {list(sc.no_answer)!r}" if sc.no_answer else ""
@@ -261,3 +263,18 @@ def _check_scale(item: Item, tokens: np.ndarray, index: _Index, pos: list[int],
             "(add the labels to scale.labels/aliases/no_answer, or fix the column)")
         return None
     return bad
+
+
+#: An off-scale answer is quoted in a message only when this many records share it and it
+#: is short: a shared label ("somewhat agree"), never one person's free text.
+QUOTE_MIN_COUNT = 5
+QUOTE_MAX_CHARS = 40
+
+
+def _found_labels(counts: pd.Series) -> str:
+    shared = [(k, v) for k, v in counts.items() if v >= QUOTE_MIN_COUNT and len(str(k)) <= QUOTE_MAX_CHARS]
+    text = ", ".join(f"{k!r} ({v})" for k, v in shared[:6])
+    rest = len(counts) - len(shared[:6])
+    if rest:
+        text += (", and " if text else "") + f"{rest} other distinct value(s) (not shown)"
+    return text

@@ -60,6 +60,8 @@ class ParsedExport:
                     columns are the positions 0..n-1, cells are strings, NaN for blanks
     record_numbers  1-based number of each record, counted after the header rows
     line_numbers    1-based physical line (or worksheet row) where each record starts
+    truncated_record  the number of the last record when the file ends in the middle of it
+                    (fewer fields than the header, or an open quote, and no final newline)
     """
 
     path: str
@@ -72,6 +74,7 @@ class ParsedExport:
     record_numbers: np.ndarray
     line_numbers: np.ndarray
     warnings: list[str] = field(default_factory=list)
+    truncated_record: int | None = None  # the last record, when the file looks cut off in it
 
     @property
     def responses(self) -> int:

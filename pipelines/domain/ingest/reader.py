@@ -15,9 +15,11 @@ from .errors import RejectedFile
 from .formats import build_columns, detect_layout, is_ms_forms_header
 from .model import Column, ParsedExport
 from .sniff import (
+    CP1252_FALLBACK,
     SNIFF_BYTES,
     ZIP_MAGIC,
     Dialect,
+    UndefinedByte,
     check_text_bytes,
     decode_head,
     delimiter_name,
@@ -25,6 +27,7 @@ from .sniff import (
     encoding_candidates,
     read_head,
     sample_records,
+    undefined_byte_message,
 )
 
 CHUNK_ROWS = 20_000
@@ -47,7 +50,13 @@ def read_export(path: str | Path) -> ParsedExport:
         return _read_xlsx(path)
     check_text_bytes(head, path)
     complete = len(head) < SNIFF_BYTES
-    text, _ = decode_head(head, complete)
+    try:
+        text, head_encoding = decode_head(head, complete)
+    except UndefinedByte:
+        raise RejectedFile(undefined_byte_message(path)) from None
+    except UnicodeDecodeError as exc:
+        raise RejectedFile(f"{path}: cannot decode the file as UTF-16 ({exc}); expected a "
+                           "UTF-8, UTF-16 or cp1252 text export") from None
     preamble = 0
     sep = _SEP_LINE.match(text)
     if sep:  # Excel's "sep=;" first line names the delimiter
@@ -61,13 +70,18 @@ def read_export(path: str | Path) -> ParsedExport:
             "records; expected a survey export with a header row and one row per response")
     dialect, sample = found
     fmt, header_rows = detect_layout(sample[:3])
-    last_error: UnicodeDecodeError | None = None
-    for enc in encoding_candidates(head):
+    enc = encoding_candidates(head)[0]
+    if head_encoding != "cp1252":
         try:
             return _read_delimited(path, enc, dialect, fmt, header_rows, preamble)
         except UnicodeDecodeError as exc:
-            last_error = exc
-    raise RejectedFile(f"{path}: cannot decode the file as UTF-8, cp1252 or latin-1 ({last_error})")
+            if enc == "utf-16":
+                raise RejectedFile(f"{path}: cannot decode the file as UTF-16 ({exc}); expected "
+                                   "a UTF-8, UTF-16 or cp1252 text export") from None
+    try:  # UTF-8 with Windows-1252 bytes (a cp1252 export, or mixed encodings)
+        return _read_delimited(path, enc, dialect, fmt, header_rows, preamble, CP1252_FALLBACK)
+    except UndefinedByte:
+        raise RejectedFile(undefined_byte_message(path)) from None
 
 
 class _Accumulator:
@@ -82,6 +96,7 @@ class _Accumulator:
         self.widened = 0
         # all-blank rows are held back: at the end of the file they are not records
         self.pending_blank: list[tuple[list[str], int]] = []
+        self.last_row: list[str | None] = []
         self._reset_cache()
 
     def add(self, row: list[str], line: int) -> None:
@@ -111,6 +126,7 @@ class _Accumulator:
         # one shared object per repeated value (labels, statuses); blank -> None
         self.rows.append([self._share(c, c) for c in row])
         self.lines.append(line)
+        self.last_row = self.rows[-1]
         if len(self.rows) >= CHUNK_ROWS:
             self.flush()
             if len(self._cache) > CACHE_SIZE:
@@ -148,11 +164,11 @@ class _Accumulator:
 
 
 def _read_delimited(path: Path, encoding: str, dialect: Dialect, fmt: str,
-                    header_rows: int, preamble: int = 0) -> ParsedExport:
+                    header_rows: int, preamble: int = 0, errors: str = "strict") -> ParsedExport:
     header: list[list[str]] = []
     acc: _Accumulator | None = None
     last_line = 0
-    with open(path, encoding=encoding, newline="") as fh:
+    with open(path, encoding=encoding, errors=errors, newline="") as fh:
         reader = dialect.reader(fh)
         try:
             for row in reader:
@@ -177,8 +193,33 @@ def _read_delimited(path: Path, encoding: str, dialect: Dialect, fmt: str,
         raise RejectedFile(f"{path}: expected {header_rows} header rows for a {fmt} export, "
                            f"found {len(header)}")
     ended_cleanly = _ends_with_newline(path)
-    return _finish(path, fmt, header_rows, dialect.delimiter, encoding, header, acc,
-                   ended_cleanly)
+    open_quote = False
+    first = acc.lines[-1] if acc.count else 0
+    if (acc.count and not acc.pending_blank and dialect.quoting != csv.QUOTE_NONE
+            and (last_line > first or not ended_cleanly or _ends_in_newline(acc.last_row))):
+        open_quote = _quotes_after(path, encoding, errors, first) % 2 == 1
+        if open_quote and last_line > first:
+            raise RejectedFile(
+                f"{path}: record {acc.count} (line {first}) opens a quoted cell that is never "
+                f"closed, so lines {first}-{last_line} were read as one cell; expected every "
+                "opening quote to be closed: fix the quote or export the file again")
+    label = "cp1252" if errors == CP1252_FALLBACK else encoding
+    return _finish(path, fmt, header_rows, dialect.delimiter, label, header, acc,
+                   ended_cleanly, open_quote)
+
+
+def _ends_in_newline(row: list[str | None]) -> bool:
+    return any(c is not None and c.endswith(("\n", "\r")) for c in row)
+
+
+def _quotes_after(path: Path, encoding: str, errors: str, first_line: int) -> int:
+    """How many quote characters the physical lines from ``first_line`` on hold."""
+    count = 0
+    with open(path, encoding=encoding, errors=errors, newline="") as fh:
+        for number, line in enumerate(fh, start=1):
+            if number >= first_line:
+                count += line.count('"')
+    return count
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -191,7 +232,8 @@ def _ends_with_newline(path: Path) -> bool:
 
 
 def _finish(path: Path, fmt: str, header_rows: int, delimiter: str | None, encoding: str,
-            header: list[list[str]], acc: _Accumulator, ended_cleanly: bool) -> ParsedExport:
+            header: list[list[str]], acc: _Accumulator, ended_cleanly: bool,
+            open_quote: bool = False) -> ParsedExport:
     warnings: list[str] = []
     width = acc.width + acc.widened
     columns = build_columns(fmt, header, acc.width)
@@ -200,9 +242,15 @@ def _finish(path: Path, fmt: str, header_rows: int, delimiter: str | None, encod
     n_records = acc.count
     records = acc.frame(width)
     line_numbers = np.array(acc.lines, dtype=np.int64)
+    truncated = None
+    if open_quote and not ended_cleanly:
+        truncated = n_records
+        warnings.append(f"the last record ({n_records}) looks truncated (a quoted cell is never "
+                        "closed and there is no final newline)")
     if acc.short:
         last_short = bool(n_records) and records.iloc[-1].isna().iloc[-1]
         if acc.short == 1 and not ended_cleanly and last_short:
+            truncated = n_records
             warnings.append("the last record looks truncated (fewer fields than the header and "
                             "no final newline); its missing cells are blank")
         else:
@@ -215,7 +263,7 @@ def _finish(path: Path, fmt: str, header_rows: int, delimiter: str | None, encod
         path=str(path), format=fmt, header_rows=header_rows, delimiter=delimiter,
         encoding=encoding, columns=columns, records=records,
         record_numbers=np.arange(1, n_records + 1, dtype=np.int64),
-        line_numbers=line_numbers, warnings=warnings,
+        line_numbers=line_numbers, warnings=warnings, truncated_record=truncated,
     )
 
 

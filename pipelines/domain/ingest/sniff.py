@@ -6,6 +6,7 @@ the delimiter), so a large file of junk is rejected quickly and with bounded mem
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -68,28 +69,82 @@ def check_text_bytes(head: bytes, path: Path) -> None:
 
 
 def encoding_candidates(head: bytes) -> list[str]:
-    """Encodings to try, best first: BOMs decide; else UTF-8, then cp1252, then latin-1."""
+    """The base encoding of a file: a BOM decides, else UTF-8.
+
+    A UTF-8 file may hold Windows-1252 (cp1252) bytes, in places or throughout: those are
+    decoded as cp1252 by the ``CP1252_FALLBACK`` error handler. Latin-1 is never guessed:
+    it would turn any byte, junk included, into text.
+    """
     if head.startswith(BOM_UTF8):
-        return ["utf-8-sig", "cp1252", "latin-1"]
+        return ["utf-8-sig"]
     if head.startswith(BOM_UTF16):
         return ["utf-16"]
-    return ["utf-8", "cp1252", "latin-1"]
+    return ["utf-8"]
+
+
+#: The codec error handler that decodes each byte that is not valid UTF-8 as cp1252.
+CP1252_FALLBACK = "tandem-cp1252"
+
+
+class UndefinedByte(UnicodeDecodeError):
+    """A byte that is neither valid UTF-8 nor a cp1252 character (0x81, 0x8D, 0x8F, 0x90, 0x9D)."""
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError) or isinstance(exc, UndefinedByte):
+        raise exc
+    chunk = exc.object[exc.start:exc.end]
+    try:
+        return chunk.decode("cp1252"), exc.end
+    except UnicodeDecodeError:
+        raise UndefinedByte("cp1252", exc.object, exc.start, exc.end,
+                            f"byte 0x{chunk[0]:02X} is neither UTF-8 nor cp1252") from None
+
+
+codecs.register_error(CP1252_FALLBACK, _cp1252_fallback)
+
+
+def undefined_byte_message(path: Path) -> str:
+    """Where the first byte that is neither UTF-8 nor cp1252 is, in words (reads line by line)."""
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8", CP1252_FALLBACK)
+            except UndefinedByte as exc:
+                bad = sorted({f"0x{b:02X}" for b in line if b in _UNDEFINED_CP1252})
+                return (f"{path}: line {number} holds byte(s) {', '.join(bad)} at column "
+                        f"{exc.start + 1}, which are neither UTF-8 nor Windows-1252 (cp1252) text; "
+                        "expected a UTF-8 (or cp1252) text export: export the file again as "
+                        "CSV UTF-8")
+            except UnicodeDecodeError:
+                continue  # a multi-byte character cut by a line end: not the culprit
+    return (f"{path}: bytes that are neither UTF-8 nor Windows-1252 (cp1252) text; expected a "
+            "UTF-8 (or cp1252) text export")
+
+
+_UNDEFINED_CP1252 = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
 
 
 def decode_head(head: bytes, complete: bool) -> tuple[str, str]:
-    """Decode the head of a file; returns (text, encoding that worked on the head)."""
-    for enc in encoding_candidates(head):
-        data = head
+    """Decode the head of a file; returns (text, encoding label).
+
+    The label is the base encoding when it decodes strictly, else ``cp1252`` (UTF-8 with
+    cp1252 bytes). Raises UndefinedByte when a byte is neither.
+    """
+    enc = encoding_candidates(head)[0]
+    data = head
+    if not complete:  # a multi-byte character cut at the end of the window is not an error
         try:
-            return data.decode(enc), enc
+            data.decode(enc)
         except UnicodeDecodeError as exc:
-            # A multi-byte character cut at the end of the window is not an error.
-            if not complete and exc.start >= len(data) - 3 and enc.startswith("utf"):
-                try:
-                    return data[: exc.start].decode(enc), enc
-                except UnicodeDecodeError:
-                    pass
-    return head.decode("latin-1"), "latin-1"
+            if exc.start >= len(data) - 3 and enc.startswith("utf-8"):
+                data = data[: exc.start]
+    try:
+        return data.decode(enc), enc
+    except UnicodeDecodeError:
+        if enc == "utf-16":
+            raise
+    return data.decode(enc, CP1252_FALLBACK), "cp1252"
 
 
 def sample_records(text: str, dialect: Dialect, complete: bool,
@@ -140,6 +195,13 @@ def _score(rows: list[list[str]], complete: bool) -> tuple[float, int] | None:
     return good / len(rows), n0
 
 
+def _needed(n_rows: int) -> float:
+    """Share of consistent records a delimiter needs: all of 3, all but one of 4-10, 90 %."""
+    if n_rows > 10:
+        return 0.9
+    return (n_rows - 1) / n_rows if n_rows >= 4 else 1.0
+
+
 def detect_dialect(text: str, complete: bool) -> tuple[Dialect, list[list[str]]] | None:
     """Pick the delimiter whose records have the most consistent field count.
 
@@ -161,7 +223,7 @@ def detect_dialect(text: str, complete: bool) -> tuple[Dialect, list[list[str]]]
             if score is None:
                 continue
             frac, width = score
-            needed = 1.0 if len(rows) <= 5 else 0.9
+            needed = _needed(len(rows))
             if frac < needed:
                 continue
             key = (frac, width, -order)

@@ -14,10 +14,11 @@ derivable set whenever one exists, in time bounded by the node budget.
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csc_matrix, csr_matrix
 
 ZERO_TOL = 1e-9
 VALUE_TOL = 1e-6
-NODE_BUDGET = 200_000
+NODE_BUDGET = 250_000
 
 
 def kernel_basis(projector: np.ndarray) -> np.ndarray:
@@ -30,62 +31,84 @@ def kernel_basis(projector: np.ndarray) -> np.ndarray:
 
 
 def rref(basis: np.ndarray) -> tuple[np.ndarray, list[int]]:
-    """Gauss-Jordan elimination with complete pivoting; returns (R, pivot columns)."""
+    """Gauss-Jordan elimination (pivot: the largest entry of the row); returns (R, pivots).
+    Only the rows with a non-zero entry in the pivot column are updated, which keeps the cost
+    near the basis' fill-in when it is block sparse."""
     r = basis.astype(np.float64, copy=True)
-    pivots: list[int] = []
-    for i in range(r.shape[0]):
-        rest = np.abs(r[i:])
-        if not rest.size or rest.max() < ZERO_TOL:
-            r = r[:i]
-            break
-        row, col = np.unravel_index(int(rest.argmax()), rest.shape)
-        r[[i, i + row]] = r[[i + row, i]]
-        r[i] /= r[i, col]
-        others = np.arange(r.shape[0]) != i
-        r[others] -= np.outer(r[others, col], r[i])
-        pivots.append(int(col))
     r[np.abs(r) < ZERO_TOL] = 0.0
-    return r, pivots
+    pivots: list[int] = []
+    keep: list[int] = []
+    for i in range(r.shape[0]):
+        row = r[i]
+        col = int(np.argmax(np.abs(row)))
+        if abs(row[col]) < ZERO_TOL:
+            continue  # dependent row (cannot happen for a basis, kept for safety)
+        row /= row[col]
+        hit = np.flatnonzero(r[:, col])
+        hit = hit[hit != i]
+        if hit.size:
+            sub = r[hit] - np.outer(r[hit, col], row)
+            sub[np.abs(sub) < ZERO_TOL] = 0.0
+            r[hit] = sub
+        pivots.append(col)
+        keep.append(i)
+    return r[keep], pivots
 
 
-def small_sets(basis: np.ndarray, n: np.ndarray, k: int, budget: int = NODE_BUDGET
-               ) -> tuple[list[tuple[int, ...]], bool]:
+def small_sets(
+    basis: np.ndarray, n: np.ndarray, k: int, budget: int = NODE_BUDGET
+) -> tuple[list[tuple[int, ...]], bool]:
     """0/1 vectors of span(basis) holding 1..k-1 respondents (n: respondents per column).
 
     Returns (sets as sorted column tuples, complete): complete is False if the node budget ran
     out, in which case some sets may have been missed."""
     if not basis.shape[0]:
         return [], True
-    r, pivots = rref(basis)
-    touching = [np.flatnonzero(r[:, c]) for c in range(r.shape[1])]
+    used_cols = np.flatnonzero(np.abs(basis).max(axis=0) > ZERO_TOL)
+    r, pivots = rref(basis[:, used_cols])
+    n = n[used_cols]
+    by_col, by_row = csc_matrix(r), csr_matrix(r)
+    touching = [by_col.indices[by_col.indptr[c] : by_col.indptr[c + 1]] for c in range(r.shape[1])]
+    support = [by_row.indices[by_row.indptr[i] : by_row.indptr[i + 1]] for i in range(r.shape[0])]
+    values = [by_row.data[by_row.indptr[i] : by_row.indptr[i + 1]] for i in range(r.shape[0])]
+    reach = np.diff(by_col.indptr)
     pivot_n = n[pivots]
+    is_pivot = np.zeros(r.shape[1], dtype=bool)
+    is_pivot[pivots] = True
+    total = np.zeros(r.shape[1])
     found: set[tuple[int, ...]] = set()
     seen: set[frozenset[int]] = set()
     nodes = 0
 
-    def explore(start: int, members: frozenset[int], total: np.ndarray, used: int) -> None:
+    def explore(start: int, members: frozenset[int], used: int) -> None:
         nonlocal nodes
         if members in seen or nodes >= budget:
             return
         seen.add(members)
         nodes += 1
-        wrong = np.minimum(np.abs(total), np.abs(total - 1.0)) > VALUE_TOL
+        cols = np.unique(np.concatenate([support[i] for i in members]))
+        current = total[cols]
+        wrong = np.minimum(np.abs(current), np.abs(current - 1.0)) > VALUE_TOL
         if wrong.any():
-            branch = touching[int(np.argmax(wrong))]
+            # branch on the wrong column touched by the fewest rows
+            bad = cols[wrong]
+            branch = touching[int(bad[np.argmin(reach[bad])])]
         else:
-            ones = total > 0.5
-            held = int(n[ones].sum())
-            if 0 < held < k:
-                found.add(tuple(int(c) for c in np.flatnonzero(ones)))
+            ones = cols[current > 0.5]
+            if 0 < int(n[ones].sum()) < k:
+                found.add(tuple(int(used_cols[c]) for c in ones))
                 return
-            free_ones = [c for c in np.flatnonzero(ones) if c not in pivot_set]
+            free_ones = ones[~is_pivot[ones]]
             branch = np.unique(np.concatenate([touching[c] for c in free_ones] or [[]]))
-        for row in branch.astype(int):
+        for row in branch.astype(int).tolist():
             if row > start and row not in members and used + pivot_n[row] < k:
-                explore(start, members | {row}, total + r[row], used + int(pivot_n[row]))
+                total[support[row]] += values[row]
+                explore(start, members | {row}, used + int(pivot_n[row]))
+                total[support[row]] -= values[row]
 
-    pivot_set = set(pivots)
     for start in range(r.shape[0]):
         if pivot_n[start] < k:
-            explore(start, frozenset([start]), r[start].copy(), int(pivot_n[start]))
+            total[:] = 0.0
+            total[support[start]] = values[start]
+            explore(start, frozenset([start]), int(pivot_n[start]))
     return sorted(found), nodes < budget

@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import connected_components
 from ._search import kernel_basis
 
 RANK_TOL = 1e-8  # relative singular value below which a direction is rounding noise
+KERNEL_TOL = 1e-9  # eigenvalue-1 test of a restricted projector
 RESIDUAL_TOL = 1e-9  # squared distance below which an indicator vector counts as derivable
 COEF_TOL = 1e-7  # weight below which a group takes no part in a derivation
 LEVERAGE_TOL = 1e-7  # tolerance of the tests for a row in no linear dependency
@@ -69,6 +70,20 @@ class Span:
                 for position, row in enumerate(block.rows):
                     self.block_of_row[int(row)] = (len(self.blocks), position)
                 self.blocks.append(block)
+        size = incidence.shape[1]
+        if self.blocks:
+            pieces = [
+                (
+                    np.repeat(b.cols, b.cols.size),
+                    np.tile(b.cols, b.cols.size),
+                    (b.vt.T @ b.vt).ravel(),
+                )
+                for b in self.blocks
+            ]
+            i, j, v = (np.concatenate(x) for x in zip(*pieces, strict=True))
+            self.block_projector = csr_matrix((v, (i, j)), shape=(size, size))
+        else:
+            self.block_projector = csr_matrix((size, size))
         self.border = incidence[self.border_rows].astype(np.float64)
         self.border_index = {int(r): i for i, r in enumerate(self.border_rows)}
         b = len(self.border_rows)
@@ -82,11 +97,8 @@ class Span:
 
     def _q(self, vectors: np.ndarray) -> np.ndarray:
         """Project each row of `vectors` onto the complement of the blocks' row spaces."""
-        out = vectors.astype(np.float64, copy=True)
-        for block in self.blocks:
-            part = out[:, block.cols]
-            out[:, block.cols] = part - (part @ block.vt.T) @ block.vt
-        return out
+        vectors = vectors.astype(np.float64)
+        return vectors - np.asarray((self.block_projector @ vectors.T).T)
 
     def residual2(self, vectors: np.ndarray) -> np.ndarray:
         """Squared distance of each row of `vectors` (c x atoms) from the row space."""
@@ -157,8 +169,9 @@ class Span:
         value = q[:, None] + q[None, :] - 2.0 * p
         small = atom_n[cols]
         ok = (value < RESIDUAL_TOL) & (small[:, None] + small[None, :] < k)
-        return [(int(cols[i]), int(cols[j])) for i, j in zip(*np.nonzero(np.triu(ok, 1)),
-                                                              strict=True)]
+        return [
+            (int(cols[i]), int(cols[j])) for i, j in zip(*np.nonzero(np.triu(ok, 1)), strict=True)
+        ]
 
     def block_kernels(self, cols: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each block: (its columns among `cols`, basis of the vectors on them derivable
@@ -172,3 +185,44 @@ class Span:
                 v = block.vt[:, local]
                 out.append((block.cols[local], kernel_basis(v.T @ v)))
         return out
+
+    def kernel(self, cols: np.ndarray) -> np.ndarray:
+        """Basis (rows, over `cols`) of the derivable vectors that are zero outside `cols`.
+
+        With x supported on cols, ||Px||^2 = x'Dx + ||E x||^2, D the blocks' projectors
+        restricted to cols (block diagonal) and E the border directions. The eigenvalue-1 space
+        of D (derivable within a block) is part of the kernel; on the rest, C = I - D is positive
+        definite and the kernel is C^(-1/2) times the right singular vectors of E C^(-1/2) with
+        singular value 1. Only small eigen-problems (one per block, one of border rank)."""
+        where = {int(c): i for i, c in enumerate(cols)}
+        local_parts, scaled_parts = [], []
+        unblocked = np.ones(cols.size, dtype=bool)
+        for block in self.blocks:
+            mine = [(where[int(c)], j) for j, c in enumerate(block.cols) if int(c) in where]
+            if not mine:
+                continue
+            at, local = (np.array(x) for x in zip(*mine, strict=True))
+            unblocked[at] = False
+            values, vectors = np.linalg.eigh(block.vt[:, local].T @ block.vt[:, local])
+            one = values > 1.0 - KERNEL_TOL
+            local_parts.append((at, vectors[:, one]))
+            scaled_parts.append((at, vectors[:, ~one] / np.sqrt(1.0 - values[~one])))
+        for c in np.flatnonzero(unblocked):
+            scaled_parts.append((np.array([c]), np.ones((1, 1))))
+        rows = []
+        for at, basis in local_parts:
+            for vector in basis.T:
+                full = np.zeros(cols.size)
+                full[at] = vector
+                rows.append(full)
+        if self.e_r.shape[0] and scaled_parts:
+            transform = np.zeros((cols.size, sum(p.shape[1] for _, p in scaled_parts)))
+            offset = 0
+            for at, part in scaled_parts:
+                transform[at, offset : offset + part.shape[1]] = part
+                offset += part.shape[1]
+            _, s, vt = np.linalg.svd(self.e_r[:, cols] @ transform, full_matrices=False)
+            for z in vt[s**2 > 1.0 - KERNEL_TOL]:
+                vector = transform @ z
+                rows.append(vector / np.linalg.norm(vector))
+        return np.array(rows) if rows else np.zeros((0, cols.size))

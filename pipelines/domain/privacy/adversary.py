@@ -74,8 +74,9 @@ def _axpy(target: dict, key: object, value: Fraction) -> None:
 
 def _span(published: pd.DataFrame, counts: dict[object, int]) -> ExactSpan:
     span = ExactSpan(a for a, n in counts.items() if n > 0)
-    for key, atoms in zip(published["group_key"].tolist(), published["atoms"].tolist(),
-                          strict=True):
+    for key, atoms in zip(
+        published["group_key"].tolist(), published["atoms"].tolist(), strict=True
+    ):
         span.add(str(key), atom_members(atoms, counts, key))
     return span
 
@@ -174,8 +175,11 @@ def _offer_residuals(wave, published: list[int], offer) -> None:
     for p, parent_atoms in enumerate(wave.members):
         for level in sorted(set(wave.levels)):
             named = [c for c in shown if wave.levels[c] == level and p in parents[c]]
-            inside = [c for c in shown if wave.levels[c] == level and c != p
-                      and wave.members[c] < parent_atoms]
+            inside = [
+                c
+                for c in shown
+                if wave.levels[c] == level and c != p and wave.members[c] < parent_atoms
+            ]
             for children, how in ((named, "reported"), (inside, "contained")):
                 if children:
                     rest = parent_atoms - frozenset().union(*(wave.members[c] for c in children))

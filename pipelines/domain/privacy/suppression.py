@@ -15,12 +15,11 @@ import pandas as pd
 from scipy.sparse import csr_matrix, diags
 
 from ._input import ORG_LEVEL, Wave, check_k, parents_of, read_wave
-from ._search import kernel_basis, small_sets
+from ._search import small_sets
 from ._span import Span
 
 PRIMARY = "fewer_than_k_respondents"
 COMPLEMENTARY = "complementary_suppression"
-EXHAUSTIVE_MAX_SMALL_ATOMS = 600  # above: exhaustive within blocks, plus pairs
 
 
 def protect(
@@ -34,19 +33,21 @@ def protect(
     'fewer_than_k_respondents' or 'complementary_suppression'). complementary=False applies the
     primary rule only (for diagnostics; never publish that). Raises ValueError if k < 3 or the
     tables disagree (unknown atom, a group n that is not the sum of its atoms' n).
-    The result's attrs["confidentiality"] records k, the rounds, and the scope of the exhaustive
-    search ("all" or "within_blocks") and whether it completed within its node budget.
+    The result's attrs["confidentiality"] records k, the rounds, and whether the exhaustive
+    search for small derivable sets was "complete" or (node budget exhausted) "partial".
     """
     k = check_k(k)
     wave = read_wave(groups, atoms)
     reasons: list[str | None] = [PRIMARY if n < k else None for n in wave.n]
-    audit = {"k": k, "rounds": 0, "search_scope": "none", "search_complete": False}
+    audit = {"k": k, "rounds": 0, "exhaustive_search": "not run"}
     if complementary and (wave.n >= k).any():
         protector = _Protector(wave, k)
         for index in protector.extra_suppressions(wave.n >= k):
             reasons[index] = COMPLEMENTARY
-        audit.update(rounds=protector.rounds, search_scope=protector.search_scope,
-                     search_complete=protector.search_complete)
+        audit.update(
+            rounds=protector.rounds,
+            exhaustive_search="complete" if protector.search_complete else "partial",
+        )
     by_key = dict(zip(wave.keys, reasons, strict=True))
     keys = [str(key) for key in groups["group_key"].tolist()]
     out = pd.DataFrame(
@@ -56,7 +57,7 @@ def protect(
             "suppression_reason": pd.Series([by_key[key] for key in keys], dtype=object),
         }
     )
-    # how far the exhaustive search went ("all": every set below k was checked), for the run log
+    # for the run log: "complete" means no set of 1..k-1 respondents is derivable at all
     out.attrs["confidentiality"] = audit
     return out
 
@@ -84,7 +85,13 @@ class _Protector:
         for p, c in parent_rows:
             if size[c] < size[p]:
                 self.parent_of[c, p] = True
+        self.named_children = csr_matrix(self.parent_of.T.astype(np.float64))
+        self.contained_children = csr_matrix(self.contains.T.astype(np.float64))
         self.static = self._static_candidates(overlap)
+        self.static_matrix = np.array([v for v, _ in self.static.values()]).reshape(
+            len(self.static), len(wave.atom_ids)
+        )
+        self.live = np.arange(len(self.static))
         # border rows of the bordered block form: the organisation and whatever no department
         # contains (organisation-level cuts, lineage across departments)
         is_dept = self.levels == "department"
@@ -120,13 +127,18 @@ class _Protector:
         contains; kept when 1..k-1 respondents remain."""
         found: dict[bytes, tuple[np.ndarray, str]] = {}
         for level in sorted(set(self.wave.levels)):
-            children = published & (self.levels == level)
-            for relation, how in ((self.parent_of, "reported"), (self.contains, "contained")):
-                links = relation & children[:, None]  # [child, parent]
-                has = links.any(axis=0)
+            children = np.flatnonzero(published & (self.levels == level))
+            if not children.size:
+                continue
+            for relation, how in (
+                (self.named_children, "reported"),
+                (self.contained_children, "contained"),
+            ):
+                links = relation[:, children]  # [parent, child]
+                has = np.asarray(links.sum(axis=1)).ravel() > 0
                 if not has.any():
                     continue
-                covered = (csr_matrix(links.T.astype(np.float64)) @ self.sparse).toarray() > 0
+                covered = (links @ self.sparse[children]).toarray() > 0
                 residual = self.incidence & ~covered
                 n = residual.astype(np.int64) @ self.wave.atom_n
                 for p in np.flatnonzero(has & (n > 0) & (n < self.k)):
@@ -136,12 +148,19 @@ class _Protector:
 
     def _leaks(self, span: Span, published: np.ndarray) -> list[tuple[int, tuple, np.ndarray]]:
         """Derivable candidate sets below k; if there are none, the exhaustive search."""
-        candidates = dict(self.static)
-        for key, value in self._residual_candidates(published).items():
-            candidates.setdefault(key, value)
         leaks = []
-        if candidates:
-            vectors = np.array([vector for vector, _ in candidates.values()])
+        # the row space only shrinks within a loop: a candidate found underivable stays so
+        if self.live.size:
+            derivable = span.derivable(self.static_matrix[self.live])
+            self.live = self.live[derivable]
+            leaks.extend(self.static_matrix[self.live])
+        dynamic = [
+            v
+            for key, (v, _) in self._residual_candidates(published).items()
+            if key not in self.static
+        ]
+        if dynamic:
+            vectors = np.array(dynamic)
             leaks.extend(vectors[span.derivable(vectors)])
         if not leaks:
             leaks = [self._vector(cols) for cols in self._search(span)]
@@ -157,42 +176,51 @@ class _Protector:
         return vector
 
     def _search(self, span: Span) -> list[tuple[int, ...]]:
-        """Small derivable sets beyond the candidate families: every one of them if the wave has
-        at most EXHAUSTIVE_MAX_SMALL_ATOMS atoms below k, otherwise every one derivable within a
-        block (one department's groups) and every pair of atoms."""
+        """Every small derivable set, found by the exhaustive search over the kernel (the
+        derivable vectors on the atoms below k). Should the node budget run out, the search is
+        repeated block by block (smaller spaces) and every pair of atoms is checked, and the
+        result's attrs say that the search was partial."""
         small = np.flatnonzero(self.wave.atom_n < self.k)
         atom_n = self.wave.atom_n
-        if small.size <= EXHAUSTIVE_MAX_SMALL_ATOMS:
-            self.search_scope = "all"
-            spaces = [(small, kernel_basis(span.projector(small)))]
-        else:
-            self.search_scope = "within_blocks"
-            spaces = span.block_kernels(small)
-        found: list[tuple[int, ...]] = []
-        for cols, basis in spaces:
-            sets, complete = small_sets(basis, atom_n[cols], self.k)
-            self.search_complete &= complete
-            found.extend(tuple(int(cols[i]) for i in found_set) for found_set in sets)
-        if self.search_scope != "all":
+        sets, complete = small_sets(span.kernel(small), atom_n[small], self.k)
+        found = [tuple(int(small[i]) for i in one) for one in sets]
+        if not complete:
+            self.search_complete = False
+            for cols, basis in span.block_kernels(small):
+                sets, _ = small_sets(basis, atom_n[cols], self.k)
+                found.extend(tuple(int(cols[i]) for i in one) for one in sets)
             found.extend(span.derivable_atom_pairs(atom_n, self.k))
         return found
 
     # -- the greedy loop ------------------------------------------------------------------------
-    def _choose(self, span: Span, vector: np.ndarray, chosen: set[int]) -> int | None:
+    def _choose(
+        self, span: Span, vector: np.ndarray, chosen: set[int], published: np.ndarray
+    ) -> int | None:
         """The group to suppress against one derivation, or None to revisit it next round."""
         weights = span.coefficients(vector)
+        if not weights:  # numerically degenerate: fall back to every published overlapping group
+            overlapping = np.flatnonzero(published & self.incidence[:, vector].any(axis=1))
+            weights = {int(row): 1.0 for row in overlapping}
         if chosen & weights.keys():
             return None  # a suppression of this round touches it already: re-check next round
         essential = {row for row in weights if span.irredundant(row)}
         # suppressing an essential group breaks the derivation for sure; a redundant one only
         # reduces the redundancy, so it is the fallback. Organisation last, smallest n first.
-        pool = sorted(weights, key=lambda row: (bool(self.is_org[row]), row not in essential,
-                                                int(self.wave.n[row]), self.wave.keys[row]))
+        pool = sorted(
+            weights,
+            key=lambda row: (
+                bool(self.is_org[row]),
+                row not in essential,
+                int(self.wave.n[row]),
+                self.wave.keys[row],
+            ),
+        )
         return pool[0]
 
     def _loop(self, published: np.ndarray) -> tuple[list[int], Span]:
         """Suppress (in place) until no candidate or searched set below k is derivable."""
         extra: list[int] = []
+        self.live = np.arange(len(self.static))
         while True:
             span = Span(self.incidence, published, self.border)
             leaks = self._leaks(span, published)
@@ -200,7 +228,7 @@ class _Protector:
                 return extra, span
             chosen: set[int] = set()
             for _, _, vector in leaks:
-                row = self._choose(span, vector, chosen)
+                row = self._choose(span, vector, chosen, published)
                 if row is not None:
                     chosen.add(row)
             self.rounds += 1
@@ -211,7 +239,7 @@ class _Protector:
     def extra_suppressions(self, published: np.ndarray) -> list[int]:
         """Complementary suppressions (group indices) for a primary-only published mask."""
         published = published.copy()
-        self.rounds, self.search_scope, self.search_complete = 0, "all", True
+        self.rounds, self.search_complete = 0, True
         extra, span = self._loop(published)
         back = self._republish(span, published, extra)
         if back:

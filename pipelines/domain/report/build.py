@@ -1,13 +1,13 @@
 """Build the document of one report: summary, scores, balance and heatmap sections.
 
-The later sections live in sections.py. Nothing here reads a figure of a suppressed
+The later sections live in sections.py and appendix.py. Nothing here reads a figure of a suppressed
 row (load.py has already wiped them); a suppressed group or cell becomes the text
 "fewer than k responses" and nothing else.
 """
 
 from __future__ import annotations
 
-from . import charts, sections
+from . import appendix, charts, sections
 from .context import Ctx
 from .formatting import (
     LEVEL_LABELS,
@@ -118,7 +118,7 @@ def scores_section(ctx: Ctx) -> Section:
     if not rows:
         section.blocks.append(Paragraph("No construct scores for this group in this wave."))
         return section
-    section.blocks.append(Table(columns, rows, widths=[2.1, 1.5, 1.7, 0.9, 1.35, 1.15, 1.15, 1.0][
+    section.blocks.append(Table(columns, rows, widths=[1.7, 1.45, 1.6, 1.0, 1.55, 1.4, 1.4, 1.0][
         : len(columns)], attrs={"table": "scores"}))
     if bars:
         section.blocks.append(Chart(charts.favourable_chart(bars),
@@ -249,7 +249,7 @@ def heatmap_section(ctx: Ctx) -> Section:
             elif level == "org":
                 rows.append([Cell("Other teams", bold=True, colspan=len(columns))])
             rows += [_heat_row(ctx, "team", t, t, 1) for t in teams]
-    width = [2.4] + [1.0] * len(ctx.constructs)
+    width = [1.8] + [1.0] * len(ctx.constructs)
     section.blocks.append(Table(columns, rows, widths=width, kind="heatmap",
                                 attrs={"table": "heatmap"}))
     legend = [Cell(text, fill=fill, align="center") for _, fill, text in DIFF_BINS]
@@ -263,7 +263,7 @@ def suppressed_document(ctx: Ctx, title: str, subtitle: str) -> Document:
     doc.sections.append(Section("summary", "Summary", [Paragraph(
         f"This {ctx.level} had {ctx.suppressed_text} in wave {ctx.wave}. To protect the "
         "anonymity of the people who answered, no results are shown for it.")]))
-    doc.sections.append(sections.how_to_read(ctx))
+    doc.sections.append(appendix.how_to_read(ctx))
     return doc
 
 
@@ -277,6 +277,6 @@ def build_document(data: ScopeData, *, k: int, comment_k: int, threshold: float)
         summary_section(ctx), scores_section(ctx), balance_section(ctx), heatmap_section(ctx),
         sections.trends_section(ctx), sections.drivers_section(ctx),
         sections.practices_section(ctx), sections.comments_section(ctx),
-        sections.data_quality_section(ctx), sections.how_to_read(ctx),
+        appendix.data_quality_section(ctx), appendix.how_to_read(ctx),
     ]
     return doc

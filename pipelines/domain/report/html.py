@@ -110,6 +110,8 @@ def render_index(waves: list[tuple[str, list[tuple[str, str, list[str]]]]]) -> s
     body = ['<header class="report"><h1>Tandem reports</h1>'
             "<p>One report per organisation, department and team, for each survey wave.</p>"
             "</header>"]
+    if not waves:
+        body.append('<p class="note">No survey waves in the marts yet.</p>')
     for wave, reports in waves:
         body.append(f'<section id="wave-{esc(wave)}"><h2>Wave {esc(wave)}</h2><ul class="reports">')
         for label, stem, exts in reports:

@@ -56,10 +56,13 @@ class ReportPDF(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.doc = doc
         self.unicode = unicode_font is not None
+        self.glyphs: set[int] = set()
         if unicode_font is not None:
             for style, name in FONT_FILES.items():
                 self.add_font("DejaVu", style, str(unicode_font / name))
             self.fam = "DejaVu"
+            # characters the font lacks (emoji, CJK) become "?" rather than vanish
+            self.glyphs = set(self.fonts["dejavu"].cmap) & set(self.fonts["dejavuI"].cmap)
         else:
             self.fam = "Helvetica"
         self.set_margins(16, 16, 16)
@@ -71,7 +74,11 @@ class ReportPDF(FPDF):
 
     def t(self, text: object) -> str:
         text = str(text)
-        return text if self.unicode else to_latin1(text)
+        if not self.unicode:
+            return to_latin1(text)
+        if all(ord(ch) in self.glyphs for ch in text if ch not in "\n\r\t"):
+            return text
+        return "".join(ch if ch in "\n\r\t" or ord(ch) in self.glyphs else "?" for ch in text)
 
     def style(self, size: float, emphasis: str = "", colour=INK) -> None:
         self.set_font(self.fam, emphasis, size)
@@ -256,7 +263,7 @@ class ReportPDF(FPDF):
 
     def quote(self, block: Quote) -> None:
         self.room(14)
-        x0, y0 = self.l_margin, self.get_y()
+        x0, y0, page = self.l_margin, self.get_y(), self.page
         self.set_x(x0 + 4)
         self.style(9.5, "I")
         self.multi_cell(self.epw - 6, 5, self.t(f"“{block.text}”"), new_x="LMARGIN",
@@ -266,7 +273,7 @@ class ReportPDF(FPDF):
         self.multi_cell(self.epw - 6, 4, self.t(block.meta), new_x="LMARGIN", new_y="NEXT")
         self.set_draw_color(200, 205, 210)
         self.set_line_width(0.8)
-        if self.get_y() > y0:
+        if self.page == page and self.get_y() > y0:
             self.line(x0 + 1, y0 + 0.5, x0 + 1, self.get_y() - 0.5)
         self.set_line_width(0.2)
         self.ln(2.5)

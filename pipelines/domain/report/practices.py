@@ -10,7 +10,7 @@ from .formatting import construct_label
 
 QUADRANT_PRACTICES: dict[str, tuple[str, list[str]]] = {
     "in_tandem": (
-        "Keep both engines running",
+        "In tandem: keep both engines running",
         [
             "Protect what works: keep the rituals that give direction (the why) and the ones "
             "that keep delivery on track (the how), even when the quarter gets busy.",
@@ -19,7 +19,7 @@ QUADRANT_PRACTICES: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "chaos_risk": (
-        "Vision without execution: add structure",
+        "Chaos risk (vision without execution): add structure",
         [
             "Turn the direction into a short written plan: three priorities, an owner and a date "
             "for each, reviewed in a weekly team meeting.",
@@ -29,7 +29,7 @@ QUADRANT_PRACTICES: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "stagnation_risk": (
-        "Order without inspiration: add purpose and room",
+        "Stagnation risk (order without inspiration): add purpose and room",
         [
             "Explain the why behind the plan: connect the team's work to what the organisation "
             "is trying to achieve, and repeat it more often than feels necessary.",
@@ -49,7 +49,7 @@ QUADRANT_PRACTICES: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "unclear": (
-        "Position unclear: look closer before acting",
+        "Unclear position: look closer before acting",
         [
             "The interval crosses a threshold line, so the team is not clearly on either side. "
             "Read the construct scores below and discuss them with the team before choosing "

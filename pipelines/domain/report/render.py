@@ -90,7 +90,8 @@ def _jobs(marts: Marts, wave: str, team_reports: bool) -> list[Job]:
             while stem in used:
                 stem, n = f"{level}-{slugify(gid)}-{n}", n + 1
             used.add(stem)
-            jobs.append(Job(wave, level, gid, stem, f"{label}: {gid}"))
+            note = "" if marts.is_reportable(wave, level, gid) else " (too few responses to show)"
+            jobs.append(Job(wave, level, gid, stem, f"{label}: {gid}{note}"))
     return jobs
 
 

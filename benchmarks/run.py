@@ -1,0 +1,346 @@
+"""Benchmark harness: Tandem at a chosen scale, as a ratio to DuckDB's own floor.
+
+    .venv/bin/python benchmarks/run.py --respondents 10000 --items 60 --waves 4
+
+See benchmarks/README.md. In one run, on the same generated files, it measures:
+
+1. floor      DuckDB alone, in a fresh process: read the wave exports, write one
+              team x construct aggregate (benchmarks/floor.py);
+2. startup    Dagster's own start-up: a process that imports dagster and loads the
+              definitions, and `tandem run` on an empty workspace with no surveys;
+3. full       `tandem --home W run` from an empty state (ingest, GX validation of every
+              row, state, marts, checks, publish, reports), with per-step times from
+              the run's Dagster event log (benchmarks/steps.py);
+4. noop       the same command again, nothing changed;
+5. incremental one new wave (its export and its roster) added, the command again.
+
+Every command's peak RSS is the sum over its whole process tree, sampled every 0.1 s
+with psutil. Results go to benchmarks/results/<name>.json and a summary is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+PY = sys.executable
+TANDEM = str(Path(PY).with_name("tandem"))
+GIB = 1024 ** 3
+
+
+# --- measuring one command ---------------------------------------------------------------
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS of a process and all its children every `interval` seconds."""
+
+    def __init__(self, pid: int, interval: float = 0.1, limit_bytes: int | None = None):
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.limit = limit_bytes
+        self.samples: list[tuple[float, int]] = []  # (unix time, bytes)
+        self.peak = 0
+        self.over_limit = False
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            total = 0
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                break
+            for proc in procs:
+                try:
+                    total += proc.memory_info().rss
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    pass
+            if total:
+                self.samples.append((time.time(), total))
+                self.peak = max(self.peak, total)
+                if self.limit and total > self.limit:
+                    self.over_limit = True
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def peak_between(self, start: float, end: float) -> int:
+        inside = [rss for t, rss in self.samples if start <= t <= end]
+        return max(inside) if inside else 0
+
+
+def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_limit_gib: float,
+            log: Path | None = None, label: str = "") -> dict:
+    """Run `command` in its own process group; wall time, exit code, peak tree RSS."""
+    print(f"[{time.strftime('%H:%M:%S')}] {label}: {' '.join(command)}", flush=True)
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    started_at = time.time()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    sampler = TreeSampler(proc.pid, limit_bytes=int(rss_limit_gib * GIB))
+    sampler.start()
+    outcome = "ok"
+    while True:
+        try:
+            proc.wait(timeout=0.5)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        if sampler.over_limit or time.perf_counter() - t0 > timeout:
+            outcome = "rss_limit" if sampler.over_limit else "timeout"
+            os.killpg(proc.pid, signal.SIGKILL)  # our own process group only
+            proc.wait()
+            break
+    wall = time.perf_counter() - t0
+    sampler.stop()
+    if log:
+        out.close()
+    result = {
+        "label": label, "command": command, "seconds": round(wall, 3), "exit_code": proc.returncode,
+        "outcome": outcome if outcome != "ok" or proc.returncode == 0 else "failed",
+        "peak_rss_bytes": sampler.peak, "peak_rss_gib": round(sampler.peak / GIB, 3),
+        "started_at": started_at,
+    }
+    result["_sampler"] = sampler
+    print(f"    -> {result['outcome']} in {wall:.1f} s, peak RSS {sampler.peak / GIB:.2f} GiB",
+          flush=True)
+    return result
+
+
+def dagster_steps(home: Path, sampler: TreeSampler | None) -> dict:
+    env = dict(os.environ, DAGSTER_HOME=str(home / ".dagster"), TANDEM_HOME=str(home))
+    text = subprocess.run([PY, str(HERE / "steps.py")], cwd=REPO, env=env, check=True,
+                          capture_output=True, text=True).stdout
+    data = json.loads(text)
+    for step in data.get("steps", {}).values():
+        if sampler and "start" in step and "end" in step:
+            step["peak_rss_gib"] = round(sampler.peak_between(step["start"], step["end"]) / GIB, 3)
+    return data
+
+
+def report_files(reports: Path, since: float | None = None) -> int:
+    if not reports.is_dir():
+        return 0
+    return sum(1 for p in reports.rglob("*") if p.suffix in (".html", ".pdf")
+               and p.name != "index.html" and (since is None or p.stat().st_mtime >= since))
+
+
+def strip(result: dict) -> dict:
+    return {k: v for k, v in result.items() if not k.startswith("_")}
+
+
+# --- the benchmark -------------------------------------------------------------------------
+
+
+def settings_yaml(team_reports: bool, formats: list[str]) -> str:
+    return (f"team_reports: {'true' if team_reports else 'false'}\n"
+            f"report_formats: [{', '.join(formats)}]\n")
+
+
+def machine() -> dict:
+    import duckdb
+
+    def version(name: str) -> str:
+        from importlib.metadata import version as v
+        try:
+            return v(name)
+        except Exception:  # noqa: BLE001
+            return "?"
+
+    return {
+        "nproc": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / GIB, 1),
+        "swap_gib": round(psutil.swap_memory().total / GIB, 1),
+        "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
+        "kernel": platform.release(),
+        "versions": {n: version(n) for n in ("dagster", "duckdb", "great-expectations",
+                                              "pandas", "numpy", "psutil")},
+        "duckdb_threads": duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--respondents", type=int, default=10_000, help="complete responses per wave")
+    p.add_argument("--items", type=int, default=60)
+    p.add_argument("--waves", type=int, default=4, help="waves in the full run (one more is "
+                   "added for the incremental run)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--workdir", default="/tmp/tandem-bench", help="where workspaces are generated")
+    p.add_argument("--name", help="results name (default r<respondents>-i<items>-w<waves>)")
+    p.add_argument("--floor-only", action="store_true",
+                   help="generate and measure the DuckDB floor only (no Tandem run)")
+    p.add_argument("--team-reports", action="store_true",
+                   help="also render one report per team (off by default: see README)")
+    p.add_argument("--report-formats", default="html,pdf")
+    p.add_argument("--timeout", type=float, default=25 * 60, help="per command, seconds")
+    p.add_argument("--rss-limit-gib", type=float, default=20.0,
+                   help="kill a command whose process tree exceeds this (no swap here)")
+    p.add_argument("--profile", action="store_true",
+                   help="run the full run under py-spy (raw collapsed stacks, 50 Hz) "
+                        "instead of bare; times are then a little inflated")
+    p.add_argument("--keep", action="store_true", help="keep the generated workspace")
+    args = p.parse_args(argv)
+
+    name = args.name or f"r{args.respondents}-i{args.items}-w{args.waves}"
+    root = Path(args.workdir) / name
+    shutil.rmtree(root, ignore_errors=True)
+    home = root / "ws"
+    empty = root / "empty"
+    logs = root / "logs"
+    logs.mkdir(parents=True)
+    results_dir = HERE / "results"
+    results_dir.mkdir(exist_ok=True)
+    report: dict = {
+        "name": name, "respondents": args.respondents, "items": args.items, "waves": args.waves,
+        "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "team_reports": args.team_reports, "report_formats": args.report_formats.split(","),
+    }
+    limits = {"timeout": args.timeout, "rss_limit_gib": args.rss_limit_gib}
+
+    # 1. generate
+    t0 = time.perf_counter()
+    summary = synth.generate(home, args.respondents, args.items, args.waves, extra_waves=1,
+                             seed=args.seed)
+    report["generated"] = {k: v for k, v in summary.items() if not k.startswith("_")}
+    report["generated"]["seconds"] = round(time.perf_counter() - t0, 2)
+    exports = [str(synth.export_path(home, w)) for w in list(summary["waves"])]
+    report["generated"]["answers_in_exports"] = sum(
+        v["rows"] for v in summary["waves"].values()) * args.items
+    report["generated"]["export_bytes"] = sum(v["bytes"] for v in summary["waves"].values())
+    print(f"generated {name} in {report['generated']['seconds']} s: "
+          f"{summary['headcount']} people, {summary['teams']} teams, "
+          f"{summary['departments']} departments, {len(exports)} wave files "
+          f"({report['generated']['export_bytes'] / 1e6:.0f} MB)", flush=True)
+
+    # 2. the floor (fresh process)
+    spec = root / "floor_spec.json"
+    specs = synth.item_specs(args.items)
+    spec.write_text(json.dumps({"columns": synth.export_columns(specs),
+                                "constructs": synth.construct_columns(specs)}))
+    floor_db = root / "floor.duckdb"
+    floor = measure([PY, str(HERE / "floor.py"), str(floor_db), str(spec), *exports],
+                    log=logs / "floor.log", label="floor", **limits)
+    floor_out = (logs / "floor.log").read_text().strip().splitlines()
+    floor["result"] = json.loads(floor_out[-1]) if floor["outcome"] == "ok" else floor_out[-5:]
+    report["floor"] = strip(floor)
+    floor_db.unlink(missing_ok=True)
+
+    if not args.floor_only:
+        run_pipeline(args, report, home, empty, logs, limits, summary)
+
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    out = results_dir / f"{name}.json"
+    out.write_text(json.dumps(report, indent=2, default=str))
+    print(f"results: {out}")
+    print(summary_table(report))
+    return 0
+
+
+def run_pipeline(args, report: dict, home: Path, empty: Path, logs: Path, limits: dict,
+                 summary: dict) -> None:
+    formats = args.report_formats.split(",")
+    for ws in (home, empty):
+        subprocess.run([TANDEM, "--home", str(ws), "init"], cwd=REPO, check=True,
+                       capture_output=True)
+        (ws / "tandem.yaml").write_text(settings_yaml(args.team_reports, formats))
+
+    # Dagster's own start-up, two ways
+    env = dict(os.environ, TANDEM_HOME=str(empty), DAGSTER_HOME=str(empty / ".dagster"))
+    code = ("import dagster; from pipelines.definitions import defs; "
+            "d = defs(); d.resolve_job_def('tandem_nightly')")
+    report["startup_import"] = strip(measure([PY, "-c", code], env=env, label="dagster import + "
+                                             "definitions", log=logs / "startup_import.log",
+                                             **limits))
+    empty_run = measure([TANDEM, "--home", str(empty), "run"], label="tandem run, empty workspace",
+                        log=logs / "startup_empty_run.log", **limits)
+    empty_run["dagster"] = dagster_steps(empty, empty_run["_sampler"])
+    report["startup_empty_run"] = strip(empty_run)
+
+    reports_dir = home / "reports"
+    command = [TANDEM, "--home", str(home), "run"]
+    if args.profile:
+        command = [str(Path(PY).with_name("py-spy")), "record", "--format", "raw", "--rate", "50",
+                   "--subprocesses", "-o", str(logs.parent / "full_run.pyspy.txt"), "--",
+                   *command]
+    for phase in ("full", "noop", "incremental"):
+        if phase == "incremental":
+            report["incremental_file"] = synth.write_extra_wave(home, summary, args.respondents)
+        run = measure(command if phase == "full" else [TANDEM, "--home", str(home), "run"],
+                      label=f"{phase} run", log=logs / f"{phase}.log", **limits)
+        run["dagster"] = dagster_steps(home, run["_sampler"])
+        run["report_files_written"] = report_files(reports_dir, since=run["started_at"])
+        run["report_files_total"] = report_files(reports_dir)
+        if run["outcome"] != "ok":
+            run["log_tail"] = (logs / f"{phase}.log").read_text(errors="replace").splitlines()[-15:]
+        report[phase] = strip(run)
+        if run["outcome"] != "ok" and phase == "full":
+            break
+    if args.profile:
+        report["profile_file"] = str(logs.parent / "full_run.pyspy.txt")
+        keep = HERE / "results" / f"{report['name']}.pyspy.txt"
+        src = logs.parent / "full_run.pyspy.txt"
+        if src.exists():
+            shutil.copyfile(src, keep)
+            report["profile_file"] = str(keep.relative_to(REPO))
+
+
+# --- the printed summary -------------------------------------------------------------------
+
+
+def step_seconds(run: dict, key: str) -> float | None:
+    step = run.get("dagster", {}).get("steps", {}).get(key, {})
+    return step.get("seconds")
+
+
+def summary_table(r: dict) -> str:
+    lines = [f"\n{r['name']}: {r['respondents']} respondents x {r['items']} items x "
+             f"{r['waves']} waves = {r['respondents'] * r['items'] * r['waves']:,} answers"]
+    floor = r["floor"]
+    lines.append(f"floor (DuckDB alone)   {floor['seconds']:8.1f} s  {floor['peak_rss_gib']:6.2f} GiB")
+    for key, label in (("startup_import", "dagster import+defs"),
+                       ("startup_empty_run", "run, empty workspace"),
+                       ("full", "full run"), ("noop", "no-op run"),
+                       ("incremental", "incremental run")):
+        run = r.get(key)
+        if not run:
+            continue
+        ratio = f"  {run['seconds'] / floor['seconds']:6.1f}x floor" if key == "full" else ""
+        lines.append(f"{label:22} {run['seconds']:8.1f} s  {run['peak_rss_gib']:6.2f} GiB  "
+                     f"{run['outcome']}{ratio}")
+        steps = run.get("dagster", {}).get("steps", {})
+        if key in ("full", "incremental", "noop"):
+            for step_key, step in steps.items():
+                if step.get("seconds") is not None and step["seconds"] >= 0.5:
+                    lines.append(f"    {step_key:34} {step['seconds']:8.1f} s  "
+                                 f"{step.get('peak_rss_gib', 0):6.2f} GiB")
+            if run.get("report_files_written"):
+                rep = step_seconds(run, "leadership_reports") or 0
+                lines.append(f"    report files written: {run['report_files_written']} "
+                             f"({rep / run['report_files_written']:.2f} s per file)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""A second run with nothing new parses nothing; alerts reach the alert command once."""
+
+import json
+
+from tests.integration.conftest import alert_log
+
+
+def _metadata(result, asset: str) -> dict:
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == asset]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_first_run_parses_every_file(demo_run):
+    meta = _metadata(demo_run.result, "survey_state")
+    assert meta["files_parsed"] == meta["files_seen"] == 3
+
+
+def test_second_run_parses_nothing_and_says_so(demo_rerun):
+    meta = _metadata(demo_rerun.result, "survey_state")
+    assert meta["files_parsed"] == 0
+    assert meta["files_unchanged"] == 3
+    logs = [e.message for e in demo_rerun.result.all_events if e.message]
+    assert any("No new or changed files" in message for message in logs)
+
+
+def test_each_alert_reaches_the_command_once_as_json(demo_run, demo_rerun):
+    alerts = demo_run.frame("SELECT * FROM mart_alerts")
+    assert (alerts["alert_type"] == "significant_drop").any(), "the demo plants a significant drop"
+    delivered = [json.loads(line) for line in alert_log(demo_run.ws).read_text().splitlines() if line]
+    assert len(delivered) == len(alerts), "every alert once, and none again on the unchanged rerun"
+    assert {a["alert_type"] for a in delivered} == set(alerts["alert_type"])
+    assert all(a["message"] for a in delivered)
+    checks = {c.check_name: c for c in demo_run.result.get_asset_check_evaluations()}
+    assert not checks["no_significant_drops"].passed
+    assert checks["no_significant_drops"].severity.value == "WARN"
