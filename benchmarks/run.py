@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import subprocess
@@ -56,25 +57,27 @@ class TreeSampler(threading.Thread):
         self.root = psutil.Process(pid)
         self.interval = interval
         self.limit = limit_bytes
-        self.samples: list[tuple[float, int]] = []  # (unix time, bytes)
+        self.samples: list[tuple[float, int, float]] = []  # (unix time, bytes, CPU seconds)
         self.peak = 0
         self.over_limit = False
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            total = 0
+            total, cpu = 0, 0.0
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 break
-            for proc in procs:
+            for i, proc in enumerate(procs):
                 try:
                     total += proc.memory_info().rss
+                    t = proc.cpu_times()
+                    cpu += t.user + t.system + (t.children_user + t.children_system if i == 0 else 0)
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     pass
             if total:
-                self.samples.append((time.time(), total))
+                self.samples.append((time.time(), total, cpu))
                 self.peak = max(self.peak, total)
                 if self.limit and total > self.limit:
                     self.over_limit = True
@@ -85,8 +88,13 @@ class TreeSampler(threading.Thread):
         self.join()
 
     def peak_between(self, start: float, end: float) -> int:
-        inside = [rss for t, rss in self.samples if start <= t <= end]
+        inside = [rss for t, rss, _ in self.samples if start <= t <= end]
         return max(inside) if inside else 0
+
+    def cpu_between(self, start: float, end: float) -> float | None:
+        """CPU seconds of the tree between two moments (from the nearest samples)."""
+        inside = [cpu for t, _, cpu in self.samples if start - 0.15 <= t <= end + 0.15]
+        return round(max(inside) - min(inside), 2) if len(inside) > 1 else None
 
 
 def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_limit_gib: float,
@@ -94,6 +102,8 @@ def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_
     """Run `command` in its own process group; wall time, exit code, peak tree RSS."""
     print(f"[{time.strftime('%H:%M:%S')}] {label}: {' '.join(command)}", flush=True)
     out = open(log, "wb") if log else subprocess.DEVNULL
+    load_before = os.getloadavg()
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started_at = time.time()
     t0 = time.perf_counter()
     proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -114,16 +124,22 @@ def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_
             break
     wall = time.perf_counter() - t0
     sampler.stop()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
     if log:
         out.close()
     result = {
         "label": label, "command": command, "seconds": round(wall, 3), "exit_code": proc.returncode,
         "outcome": outcome if outcome != "ok" or proc.returncode == 0 else "failed",
         "peak_rss_bytes": sampler.peak, "peak_rss_gib": round(sampler.peak / GIB, 3),
+        "cpu_seconds": round(cpu, 2),  # user + system of the command and its waited-for children
+        "max_single_process_rss_gib": round(usage.ru_maxrss * 1024 / GIB, 3),
+        "loadavg_1m_before": round(load_before[0], 2), "loadavg_1m_after": round(os.getloadavg()[0], 2),
         "started_at": started_at,
     }
     result["_sampler"] = sampler
-    print(f"    -> {result['outcome']} in {wall:.1f} s, peak RSS {sampler.peak / GIB:.2f} GiB",
+    print(f"    -> {result['outcome']} in {wall:.1f} s ({cpu:.1f} s CPU), peak RSS "
+          f"{sampler.peak / GIB:.2f} GiB, load {load_before[0]:.1f} -> {os.getloadavg()[0]:.1f}",
           flush=True)
     return result
 
@@ -136,6 +152,7 @@ def dagster_steps(home: Path, sampler: TreeSampler | None) -> dict:
     for step in data.get("steps", {}).values():
         if sampler and "start" in step and "end" in step:
             step["peak_rss_gib"] = round(sampler.peak_between(step["start"], step["end"]) / GIB, 3)
+            step["cpu_seconds"] = sampler.cpu_between(step["start"], step["end"])
     return data
 
 
@@ -154,6 +171,7 @@ def strip(result: dict) -> dict:
 
 
 def settings_yaml(team_reports: bool, formats: list[str]) -> str:
+    formats = [f for f in formats if f and f != "none"]
     return (f"team_reports: {'true' if team_reports else 'false'}\n"
             f"report_formats: [{', '.join(formats)}]\n")
 
@@ -192,7 +210,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="generate and measure the DuckDB floor only (no Tandem run)")
     p.add_argument("--team-reports", action="store_true",
                    help="also render one report per team (off by default: see README)")
-    p.add_argument("--report-formats", default="html,pdf")
+    p.add_argument("--report-formats", default="html,pdf",
+                   help="tandem.yaml report_formats for the runs; 'none' renders no report "
+                        "files (the report step still runs)")
+    p.add_argument("--report-sample", type=int, default=3,
+                   help="after the full run, time the org report and this many department "
+                        "and team reports, phase by phase, in a separate process (0: skip)")
+    p.add_argument("--phases", default="startup,full,noop,incremental",
+                   help="which Tandem measurements to make after the floor (comma-separated)")
     p.add_argument("--timeout", type=float, default=25 * 60, help="per command, seconds")
     p.add_argument("--rss-limit-gib", type=float, default=20.0,
                    help="kill a command whose process tree exceeds this (no swap here)")
@@ -266,17 +291,19 @@ def run_pipeline(args, report: dict, home: Path, empty: Path, logs: Path, limits
                        capture_output=True)
         (ws / "tandem.yaml").write_text(settings_yaml(args.team_reports, formats))
 
-    # Dagster's own start-up, two ways
-    env = dict(os.environ, TANDEM_HOME=str(empty), DAGSTER_HOME=str(empty / ".dagster"))
-    code = ("import dagster; from pipelines.definitions import defs; "
-            "d = defs(); d.resolve_job_def('tandem_nightly')")
-    report["startup_import"] = strip(measure([PY, "-c", code], env=env, label="dagster import + "
-                                             "definitions", log=logs / "startup_import.log",
-                                             **limits))
-    empty_run = measure([TANDEM, "--home", str(empty), "run"], label="tandem run, empty workspace",
-                        log=logs / "startup_empty_run.log", **limits)
-    empty_run["dagster"] = dagster_steps(empty, empty_run["_sampler"])
-    report["startup_empty_run"] = strip(empty_run)
+    phases = set(args.phases.split(","))
+    if "startup" in phases:  # Dagster's own start-up, two ways
+        env = dict(os.environ, TANDEM_HOME=str(empty), DAGSTER_HOME=str(empty / ".dagster"))
+        code = ("import dagster; from pipelines.definitions import defs; "
+                "d = defs(); d.resolve_job_def('tandem_nightly')")
+        report["startup_import"] = strip(measure(
+            [PY, "-c", code], env=env, label="dagster import + definitions",
+            log=logs / "startup_import.log", **limits))
+        empty_run = measure([TANDEM, "--home", str(empty), "run"],
+                            label="tandem run, empty workspace",
+                            log=logs / "startup_empty_run.log", **limits)
+        empty_run["dagster"] = dagster_steps(empty, empty_run["_sampler"])
+        report["startup_empty_run"] = strip(empty_run)
 
     reports_dir = home / "reports"
     command = [TANDEM, "--home", str(home), "run"]
@@ -285,6 +312,8 @@ def run_pipeline(args, report: dict, home: Path, empty: Path, logs: Path, limits
                    "--subprocesses", "-o", str(logs.parent / "full_run.pyspy.txt"), "--",
                    *command]
     for phase in ("full", "noop", "incremental"):
+        if phase not in phases:
+            continue
         if phase == "incremental":
             report["incremental_file"] = synth.write_extra_wave(home, summary, args.respondents)
         run = measure(command if phase == "full" else [TANDEM, "--home", str(home), "run"],
@@ -297,6 +326,14 @@ def run_pipeline(args, report: dict, home: Path, empty: Path, logs: Path, limits
         report[phase] = strip(run)
         if run["outcome"] != "ok" and phase == "full":
             break
+        if phase == "full" and args.report_sample > 0:
+            sample = measure([PY, str(HERE / "report_sample.py"), str(home / "data" / "marts" /
+                              "tandem.duckdb"), str(logs.parent / "report_sample"),
+                              str(args.report_sample), str(args.report_sample)],
+                             label="report sample", log=logs / "report_sample.log", **limits)
+            lines = (logs / "report_sample.log").read_text(errors="replace").strip().splitlines()
+            sample["result"] = json.loads(lines[-1]) if sample["outcome"] == "ok" else lines[-15:]
+            report["report_sample"] = strip(sample)
     if args.profile:
         report["profile_file"] = str(logs.parent / "full_run.pyspy.txt")
         keep = HERE / "results" / f"{report['name']}.pyspy.txt"
@@ -318,7 +355,8 @@ def summary_table(r: dict) -> str:
     lines = [f"\n{r['name']}: {r['respondents']} respondents x {r['items']} items x "
              f"{r['waves']} waves = {r['respondents'] * r['items'] * r['waves']:,} answers"]
     floor = r["floor"]
-    lines.append(f"floor (DuckDB alone)   {floor['seconds']:8.1f} s  {floor['peak_rss_gib']:6.2f} GiB")
+    lines.append(f"floor (DuckDB alone)   {floor['seconds']:8.1f} s  {floor['peak_rss_gib']:6.2f} GiB  "
+                 f"cpu {floor['cpu_seconds']:7.1f} s")
     for key, label in (("startup_import", "dagster import+defs"),
                        ("startup_empty_run", "run, empty workspace"),
                        ("full", "full run"), ("noop", "no-op run"),
@@ -328,13 +366,14 @@ def summary_table(r: dict) -> str:
             continue
         ratio = f"  {run['seconds'] / floor['seconds']:6.1f}x floor" if key == "full" else ""
         lines.append(f"{label:22} {run['seconds']:8.1f} s  {run['peak_rss_gib']:6.2f} GiB  "
-                     f"{run['outcome']}{ratio}")
+                     f"cpu {run['cpu_seconds']:7.1f} s  {run['outcome']}{ratio}")
         steps = run.get("dagster", {}).get("steps", {})
         if key in ("full", "incremental", "noop"):
             for step_key, step in steps.items():
                 if step.get("seconds") is not None and step["seconds"] >= 0.5:
                     lines.append(f"    {step_key:34} {step['seconds']:8.1f} s  "
-                                 f"{step.get('peak_rss_gib', 0):6.2f} GiB")
+                                 f"{step.get('peak_rss_gib', 0):6.2f} GiB  "
+                                 f"cpu {step.get('cpu_seconds') or 0:7.1f} s")
             if run.get("report_files_written"):
                 rep = step_seconds(run, "leadership_reports") or 0
                 lines.append(f"    report files written: {run['report_files_written']} "

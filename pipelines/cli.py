@@ -101,6 +101,11 @@ def _execute(ws: Workspace) -> int:
     definitions = defs() if callable(defs) else defs
     job = definitions.resolve_job_def("tandem_nightly")
     with dg.DagsterInstance.get() as instance:
+        for run_id, pid in recover_dead_runs(instance):
+            print(
+                f"Run {run_id} had died (its process {pid} is gone): marked it failed "
+                "and freed its concurrency-pool slots"
+            )
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -126,6 +131,53 @@ def _execute(ws: Workspace) -> int:
     print(f"Marts:   {ws.marts_file}   (open them with: tandem sql)")
     print(f"Reports: {ws.reports_dir}/<wave>/   (start with {ws.reports_dir / 'index.html'})")
     return 0
+
+
+def recover_dead_runs(instance) -> list[tuple[str, int]]:
+    """Fail runs whose process died (SIGKILL, power cut) and free their pool slots.
+
+    Dagster frees the "duckdb" pool slot of a step when the step ends. A run whose
+    process is killed never ends it, and stays STARTED: the next run would wait for
+    the slot forever. The run monitoring daemon cannot see that a process died
+    under the default run launcher, so this checks the PID that every run records
+    ("Executing steps in process (pid: N)"), marks the dead runs failed and frees
+    their slots. Live runs, including ones the daemon launched, are left alone.
+    """
+    import dagster as dg
+
+    from pipelines.domain.publish import pid_alive
+
+    recovered = []
+    unfinished = instance.get_run_records(
+        filters=dg.RunsFilter(
+            statuses=[
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED,
+                dg.DagsterRunStatus.CANCELING,
+            ]
+        )
+    )
+    for record in unfinished:
+        run = record.dagster_run
+        pids = [
+            int(entry.dagster_event.engine_event_data.metadata["pid"].value)
+            for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
+            if "pid" in (entry.dagster_event.engine_event_data.metadata or {})
+        ]
+        since = record.start_time or record.create_timestamp.timestamp()
+        if not pids or any(pid_alive(pid, since) for pid in pids):
+            continue
+        instance.report_run_failed(
+            run, f"The run's process (pid {pids[-1]}) died without ending the run."
+        )
+        recovered.append((run.run_id, pids[-1]))
+    storage = instance.event_log_storage
+    if storage.supports_global_concurrency_limits:
+        for run_id in storage.get_concurrency_run_ids():
+            run = instance.get_run_by_id(run_id)
+            if run is None or run.is_finished:
+                storage.free_concurrency_slots_for_run(run_id)
+    return recovered
 
 
 def _ui(ws: Workspace, args) -> int:

@@ -111,12 +111,12 @@ def leadership_reports(
     context: dg.AssetExecutionContext, tandem: TandemWorkspace
 ) -> dg.MaterializeResult:
     """Summary reports for the organisation, each department and each reportable team."""
-    from pipelines.domain.report import render_reports
+    from pipelines.domain.report import render_all
 
     ws = tandem.workspace()
     settings = ws.settings()
     started = time.perf_counter()
-    written = render_reports(
+    result = render_all(
         ws.marts_file,
         ws.reports_dir,
         min_group_size=settings.min_group_size,
@@ -128,7 +128,10 @@ def leadership_reports(
     return dg.MaterializeResult(
         metadata={
             "reports_dir": dg.MetadataValue.path(str(ws.reports_dir)),
-            "files_written": len(written),
+            "reports_current": len(result.paths),
+            "files_written": len(result.written),
+            "files_removed": len(result.removed),
+            "slowest_report_s": round(max(result.seconds.values(), default=0.0), 3),
             "elapsed_s": round(time.perf_counter() - started, 3),
         }
     )

@@ -17,6 +17,12 @@ from pathlib import Path
 import duckdb
 
 BUILD_PREFIX = ".build-"
+META_COLUMNS = {
+    "run_id": "The Dagster run that built and published this version.",
+    "built_at": "When the build finished (UTC).",
+    "input_files": "JSON object: raw file path -> SHA-256 of its content, for every input of the run.",
+    "versions": "JSON object: versions of Tandem, Dagster, DuckDB, Great Expectations and pandas.",
+}
 
 
 def build_path(marts_file: Path, run_id: str) -> Path:
@@ -44,6 +50,8 @@ def write_meta(build_file: Path, run_id: str, inputs: dict[str, str], versions: 
                     [run_id, json.dumps(inputs, sort_keys=True), json.dumps(versions, sort_keys=True)])
         con.execute("COMMENT ON TABLE meta_publish IS 'Which run built this version of the marts, "
                     "when, and from which input files (path -> SHA-256).'")
+        for column, text in META_COLUMNS.items():
+            con.execute(f"COMMENT ON COLUMN meta_publish.{column} IS '{text}'")
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -68,19 +76,45 @@ class WorkspaceBusy(RuntimeError):
     """Another run holds this workspace's lock."""
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int, since: float | None = None) -> bool:
+    """Whether process `pid` runs, and (given `since`) was started no later than that time.
+
+    The start-time test catches a PID reused by an unrelated process (after a reboot, say).
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
+    if since is not None:
+        try:
+            import psutil
+
+            return psutil.Process(pid).create_time() <= since + 1.0
+        except Exception:  # psutil missing, or the process just ended
+            return True
     return True
+
+
+_held: dict[Path, int] = {}  # lock file -> nesting depth, for locks this process holds
 
 
 @contextmanager
 def run_lock(lock_file: Path):
-    """One run at a time per workspace. A lock whose holder died is taken over."""
+    """One run at a time per workspace. A lock whose holder died is taken over.
+
+    Re-entrant within one process: a nested `run_lock` on a lock this process
+    already holds neither takes it again nor releases it.
+    """
+    key = Path(os.path.abspath(lock_file))
+    if _held.get(key):
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     record = json.dumps({"pid": os.getpid(), "since": time.time()})
     while True:
@@ -88,17 +122,20 @@ def run_lock(lock_file: Path):
             fd = os.open(lock_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             try:
-                holder = json.loads(lock_file.read_text() or "{}").get("pid")
-            except (OSError, ValueError):
-                holder = None
-            if holder and _alive(int(holder)) and int(holder) != os.getpid():
+                held = json.loads(lock_file.read_text() or "{}")
+                holder, since = int(held["pid"]), held.get("since")
+            except (OSError, ValueError, KeyError, TypeError):
+                holder, since = None, None  # empty or torn: its writer died mid-write
+            if holder and holder != os.getpid() and pid_alive(holder, since):
                 raise WorkspaceBusy(f"another Tandem run (pid {holder}) holds {lock_file}") from None
             lock_file.unlink(missing_ok=True)  # stale: its holder is gone
             continue
         with os.fdopen(fd, "w") as handle:
             handle.write(record)
         break
+    _held[key] = 1
     try:
         yield
     finally:
+        del _held[key]
         lock_file.unlink(missing_ok=True)

@@ -93,8 +93,7 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
                         _register(con, raw, file_hash, load_key)
                     continue
                 if isinstance(codebook, Exception):
-                    outcome = FileOutcome(raw=raw, file_hash=file_hash, status="rejected",
-                                          message=f"{raw.file_name}: the survey's codebook is invalid: {codebook}")
+                    outcome = _codebook_rejected(ws, raw, file_hash, codebook)
                 else:
                     outcome = load_file(ws.home, raw, file_hash, codebook, key, roster_names,
                                         settings.max_comment_length)
@@ -109,6 +108,21 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
             state.forget_file(con, path)
             summary.files_removed.append(path)
     return summary
+
+
+def _codebook_rejected(ws: Workspace, raw, file_hash: str, error: Exception) -> FileOutcome:
+    """A file whose survey has no valid codebook: rejected whole, its records counted."""
+    outcome = FileOutcome(raw=raw, file_hash=file_hash, status="rejected")
+    try:
+        parsed = ingest.read_export(ws.home / raw.path)
+        outcome.format, outcome.rows_read = parsed.format, parsed.responses
+    except ingest.RejectedFile:
+        pass
+    outcome.rows_rejected = outcome.rows_read
+    first, *rest = str(error).replace(str(ws.home) + "/", "").splitlines() or [""]
+    reason = " ".join([first, "; ".join(line.strip() for line in rest)]).strip()
+    outcome.message = f"{raw.file_name}: the survey's codebook is invalid: {reason}"
+    return outcome
 
 
 def _register(con, raw, file_hash: str, load_key: str) -> None:

@@ -9,6 +9,7 @@ are never copied into an issue: only what kind of value was found.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,7 @@ import pandas as pd
 
 INDEX_COLUMN = "record_number"
 _lock = threading.Lock()
+_serial = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -74,21 +76,34 @@ def _expectation(gx, rule: ColumnRule):
     raise ValueError(f"unknown rule {rule.rule!r}")
 
 
+#: Validation definitions by their rules: files checked by the same rules (the exports of one
+#: wave) share one suite, which GX would otherwise serialize again for every expectation.
+_definitions: dict[tuple[ColumnRule, ...], Any] = {}
+_MAX_DEFINITIONS = 256
+
+
+def _definition(rules: tuple[ColumnRule, ...], suite_name: str):
+    found = _definitions.get(rules)
+    if found is None:
+        gx, context, batch = _context()
+        if len(_definitions) >= _MAX_DEFINITIONS:
+            _definitions.clear()
+        name = f"{suite_name} #{next(_serial)}"
+        suite = context.suites.add(gx.ExpectationSuite(
+            name=name, expectations=[_expectation(gx, rule) for rule in rules]))
+        found = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        _definitions[rules] = found
+    return found
+
+
 def validate_frame(frame: pd.DataFrame, rules: list[ColumnRule], suite_name: str) -> list[RowIssue]:
     """Run one GX suite over every row of `frame`; return one issue per failing cell."""
     if frame.empty or not rules:
         return []
-    gx, context, batch = _context()
+    by_key = {(rule.rule, rule.column): rule for rule in rules}
     with _lock:  # the ephemeral context is shared; GX suites are not thread-safe to register
-        suite = gx.ExpectationSuite(name=suite_name)
-        by_key: dict[tuple[str, str], ColumnRule] = {}
-        for rule in rules:
-            suite.add_expectation(_expectation(gx, rule))
-            by_key[(rule.rule, rule.column)] = rule
-        suite = context.suites.add_or_update(suite)
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=suite_name, data=batch, suite=suite)
-        )
+        definition = _definition(tuple(rules), suite_name)
         result = definition.run(
             batch_parameters={"dataframe": frame},
             result_format={

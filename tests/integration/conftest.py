@@ -41,6 +41,10 @@ def new_workspace(home: Path, seed: int = 2026) -> Workspace:
 class DemoRun:
     ws: Workspace
     result: dg.ExecuteInProcessResult
+    instance: dg.DagsterInstance | None = None
+
+    def log_messages(self) -> list[str]:
+        return [e.user_message for e in self.instance.all_logs(self.result.run_id) if e.user_message]
 
     def query(self, sql: str, params=None) -> list[tuple]:
         with duckdb.connect(str(self.ws.marts_file), read_only=True) as con:
@@ -60,14 +64,15 @@ def demo_run(tmp_path_factory) -> DemoRun:
     ws = new_workspace(tmp_path_factory.mktemp("demo"))
     with ws.settings_file.open("a", encoding="utf-8") as settings:
         settings.write(f"\nalert_command: '{{ cat; echo; }} >> {alert_log(ws)}'\n")
-    result = materialize_all(ws.home)
+    instance = dg.DagsterInstance.ephemeral()
+    result = materialize_all(ws.home, instance)
     assert result.success, "the demo run failed"
-    return DemoRun(ws, result)
+    return DemoRun(ws, result, instance)
 
 
 @pytest.fixture(scope="session")
 def demo_rerun(demo_run) -> DemoRun:
     """The same workspace run again with nothing changed."""
-    result = materialize_all(demo_run.ws.home)
+    result = materialize_all(demo_run.ws.home, demo_run.instance)
     assert result.success, "the second demo run failed"
-    return DemoRun(demo_run.ws, result)
+    return DemoRun(demo_run.ws, result, demo_run.instance)

@@ -19,8 +19,7 @@ def test_second_run_parses_nothing_and_says_so(demo_rerun):
     meta = _metadata(demo_rerun.result, "survey_state")
     assert meta["files_parsed"] == 0
     assert meta["files_unchanged"] == 3
-    logs = [e.message for e in demo_rerun.result.all_events if e.message]
-    assert any("No new or changed files" in message for message in logs)
+    assert any("No new or changed files" in message for message in demo_rerun.log_messages())
 
 
 def test_each_alert_reaches_the_command_once_as_json(demo_run, demo_rerun):

@@ -209,7 +209,9 @@ def test_organisation_below_k_and_empty_groups():
         "n": 0,
         "atoms": (),
     }
-    groups = pd.concat([groups, pd.DataFrame([empty])], ignore_index=True)
+    # a group without atoms, as a left join leaves it
+    missing = {**empty, "group_key": "team:Ghost", "group_id": "G", "atoms": float("nan")}
+    groups = pd.concat([groups, pd.DataFrame([empty, missing])], ignore_index=True)
     result = protect(groups, atoms, 5)
     assert result["suppressed"].all()
     assert set(result["suppression_reason"]) == {PRIMARY}

@@ -91,7 +91,7 @@ def brute_force_leaks(groups, atoms, shown, k) -> list[frozenset]:
     leaks = []
     for size in range(1, k):
         for subset in combinations(small, size):
-            if sum(counts[a] for a in subset) < k and span.recover(subset) is not None:
+            if sum(counts[a] for a in subset) < k and span.derivable(subset):
                 leaks.append(frozenset(subset))
     return leaks
 
@@ -109,7 +109,7 @@ def test_two_hundred_random_organisations():
         n = dict(zip(groups["group_key"], groups["n"], strict=True))
         assert all((reason[key] == PRIMARY) == (n[key] < k) for key in n), f"seed {seed}"
         assert reason["org"] != COMPLEMENTARY  # the organisation is never given up
-        if seed % 4 == 0:  # every set, not only the adversary's candidates
+        if seed % 8 == 0:  # every set, not only the adversary's candidates
             assert brute_force_leaks(groups, atoms, shown, k) == [], f"seed {seed}"
         primary = protect(groups, atoms, k, complementary=False)
         primary_shown = primary.loc[~primary["suppressed"], "group_key"]

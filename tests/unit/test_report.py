@@ -32,8 +32,13 @@ from tests.fixtures.marts_fixture import ORG, SENTINEL_N, WAVES, build_marts
 
 SUPPRESSED = ("Team-Tiny", "Team-Shadow", "Ops Core")
 SUPPRESSED_DEPTS = ("Ops",)
-SHOWN_TEAMS = {"Platform": "platform", "Mobile": "mobile", "Sales East": "sales-east",
-               "Sales West": "sales-west", "Équipe Nord": "equipe-nord"}
+SHOWN_TEAMS = {
+    "Platform": "platform",
+    "Mobile": "mobile",
+    "Sales East": "sales-east",
+    "Sales West": "sales-west",
+    "Équipe Nord": "equipe-nord",
+}
 DEPARTMENTS = {"Engineering": "engineering", "Sales & Success": "sales-success", "Ops": "ops"}
 K_TEXT = "fewer than 5 responses"
 
@@ -63,9 +68,13 @@ class Cells(HTMLParser):
         elif tag == "tr":
             self.rows.append([])
         elif tag in ("td", "th"):
-            self.cell = {"tag": tag, "table": self.table, "text": "",
-                         "attrs": {k[5:]: v for k, v in attrs.items() if k.startswith("data-")},
-                         "class": attrs.get("class") or ""}
+            self.cell = {
+                "tag": tag,
+                "table": self.table,
+                "text": "",
+                "attrs": {k[5:]: v for k, v in attrs.items() if k.startswith("data-")},
+                "class": attrs.get("class") or "",
+            }
 
     def handle_endtag(self, tag):
         if tag == "svg":
@@ -105,15 +114,25 @@ def mart_rows(rendered):
     marts = rendered[0]
     con = duckdb.connect(str(marts), read_only=True)
     try:
+
         def rows(table: str) -> list[dict]:
             cur = con.execute(f"select * from {table}")
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
-        return {t: rows(t) for t in (
-            "mart_team_construct_scores", "mart_team_balance", "mart_participation", "mart_enps",
-            "mart_team_changes", "mart_construct_reliability", "mart_drivers",
-            "mart_comment_themes")}
+        return {
+            t: rows(t)
+            for t in (
+                "mart_team_construct_scores",
+                "mart_team_balance",
+                "mart_participation",
+                "mart_enps",
+                "mart_team_changes",
+                "mart_construct_reliability",
+                "mart_drivers",
+                "mart_comment_themes",
+            )
+        }
     finally:
         con.close()
 
@@ -125,8 +144,11 @@ def all_reports(out: Path, ext: str) -> list[Path]:
 def test_every_report_exists_in_both_formats(rendered):
     _, out, result = rendered
     for wave in WAVES:
-        expected = ["org"] + [f"department-{s}" for s in DEPARTMENTS.values()] + [
-            f"team-{s}" for s in SHOWN_TEAMS.values()]
+        expected = (
+            ["org"]
+            + [f"department-{s}" for s in DEPARTMENTS.values()]
+            + [f"team-{s}" for s in SHOWN_TEAMS.values()]
+        )
         for stem in expected:
             for ext in ("html", "pdf"):
                 path = out / wave / f"{stem}.{ext}"
@@ -207,18 +229,38 @@ def _expected(cell: dict, wave: str, rows: dict) -> str | None:
         return found[0]
 
     if table in ("scores", "heatmap", "trend") and metric in (
-            "score", "favorable", "neutral", "unfavorable", "rwg", "n", "vs_org", "diff"):
-        r = one("mart_team_construct_scores", wave_id=wave, group_level=level, group_id=group,
-                construct=construct)
-        org = one("mart_team_construct_scores", wave_id=wave, group_level="org", group_id=ORG,
-                  construct=construct)
+        "score",
+        "favorable",
+        "neutral",
+        "unfavorable",
+        "rwg",
+        "n",
+        "vs_org",
+        "diff",
+    ):
+        r = one(
+            "mart_team_construct_scores",
+            wave_id=wave,
+            group_level=level,
+            group_id=group,
+            construct=construct,
+        )
+        org = one(
+            "mart_team_construct_scores",
+            wave_id=wave,
+            group_level="org",
+            group_id=ORG,
+            construct=construct,
+        )
         if table != "scores" and metric == "score":
             return fmt_int(r["score_0_100"])
         return {
-            "score": lambda: fmt_with_interval(r["score_0_100"], r["score_ci_low"],
-                                               r["score_ci_high"]),
-            "favorable": lambda: fmt_pct_interval(r["pct_favorable"], r["favorable_ci_low"],
-                                                  r["favorable_ci_high"]),
+            "score": lambda: fmt_with_interval(
+                r["score_0_100"], r["score_ci_low"], r["score_ci_high"]
+            ),
+            "favorable": lambda: fmt_pct_interval(
+                r["pct_favorable"], r["favorable_ci_low"], r["favorable_ci_high"]
+            ),
             "neutral": lambda: fmt_pct(r["pct_neutral"]),
             "unfavorable": lambda: fmt_pct(r["pct_unfavorable"]),
             "rwg": lambda: fmt_decimal(r["rwg_j"]),
@@ -227,20 +269,27 @@ def _expected(cell: dict, wave: str, rows: dict) -> str | None:
             "diff": lambda: fmt_diff(r["score_0_100"], org["score_0_100"]),
         }[metric]()
     if metric == "delta":
-        r = one("mart_team_changes", group_level=level, group_id=group, construct=construct,
-                to_wave=wave)
+        r = one(
+            "mart_team_changes",
+            group_level=level,
+            group_id=group,
+            construct=construct,
+            to_wave=wave,
+        )
         verdict = "significant" if r["change"] in ("up", "down") else "not significant"
         return f"{fmt_signed(r['delta'])} ({verdict})"
     if metric in ("leadership", "management", "quadrant"):
         r = one("mart_team_balance", wave_id=wave, group_level=level, group_id=group)
         if metric == "quadrant":
             return quadrant_label(r["quadrant"])
-        return fmt_with_interval(r[f"{metric}_index"], r[f"{metric}_ci_low"],
-                                 r[f"{metric}_ci_high"])
+        return fmt_with_interval(
+            r[f"{metric}_index"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"]
+        )
     if metric in ("respondents", "headcount", "participation"):
         r = one("mart_participation", wave_id=wave, group_level=level, group_id=group)
-        return fmt_share(r["participation_rate"]) if metric == "participation" else fmt_int(
-            r[metric])
+        return (
+            fmt_share(r["participation_rate"]) if metric == "participation" else fmt_int(r[metric])
+        )
     if metric in ("enps", "promoters", "passives", "detractors"):
         r = one("mart_enps", wave_id=wave, group_level=level, group_id=group)
         if metric == "enps":
@@ -248,18 +297,28 @@ def _expected(cell: dict, wave: str, rows: dict) -> str | None:
         return fmt_share(r[metric])
     if metric == "alpha":
         r = one("mart_construct_reliability", wave_id=wave, construct=construct)
-        return (f"{fmt_alpha(r['cronbach_alpha'])} ({fmt_alpha(r['alpha_ci_low'])}–"
-                f"{fmt_alpha(r['alpha_ci_high'])})")
+        return (
+            f"{fmt_alpha(r['cronbach_alpha'])} ({fmt_alpha(r['alpha_ci_low'])}–"
+            f"{fmt_alpha(r['alpha_ci_high'])})"
+        )
     if metric in ("impact", "gap", "priority"):
-        r = one("mart_drivers", wave_id=wave, group_level=level, group_id=group,
-                construct=construct)
-        return {"impact": fmt_decimal(r["impact"]), "gap": fmt_signed(r["gap_to_org"]),
-                "priority": fmt_decimal(r["priority"])}[metric]
+        r = one(
+            "mart_drivers", wave_id=wave, group_level=level, group_id=group, construct=construct
+        )
+        return {
+            "impact": fmt_decimal(r["impact"]),
+            "gap": fmt_signed(r["gap_to_org"]),
+            "priority": fmt_decimal(r["priority"]),
+        }[metric]
     if metric in ("n_comments", "share", "sentiment"):
-        r = one("mart_comment_themes", wave_id=wave, group_level=level, group_id=group,
-                theme=a["theme"])
-        return {"n_comments": fmt_int(r["n_comments"]), "share": fmt_share(r["share"]),
-                "sentiment": fmt_decimal(r["mean_sentiment"])}[metric]
+        r = one(
+            "mart_comment_themes", wave_id=wave, group_level=level, group_id=group, theme=a["theme"]
+        )
+        return {
+            "n_comments": fmt_int(r["n_comments"]),
+            "share": fmt_share(r["share"]),
+            "sentiment": fmt_decimal(r["mean_sentiment"]),
+        }[metric]
     return None
 
 
@@ -275,15 +334,32 @@ def test_every_figure_equals_the_mart_value_after_rounding(rendered, mart_rows):
             assert expected is not None, cell
             assert cell["text"] == expected, (path.name, cell)
             metrics.add(cell["attrs"]["metric"])
-    assert {"score", "favorable", "diff", "vs_org", "leadership", "management", "delta",
-            "participation", "enps", "alpha", "impact", "share"} <= metrics
+    assert {
+        "score",
+        "favorable",
+        "diff",
+        "vs_org",
+        "leadership",
+        "management",
+        "delta",
+        "participation",
+        "enps",
+        "alpha",
+        "impact",
+        "share",
+    } <= metrics
 
 
 def test_rounding_is_half_up_as_shown(rendered):
     _, out, _ = rendered
     page = parse(out / WAVES[1] / "team-platform.html")
-    trust = [c for c in page.cells if c["attrs"].get("metric") == "score"
-             and c["table"] == "scores" and c["attrs"]["construct"] == "trust"]
+    trust = [
+        c
+        for c in page.cells
+        if c["attrs"].get("metric") == "score"
+        and c["table"] == "scores"
+        and c["attrs"]["construct"] == "trust"
+    ]
     assert [c["text"] for c in trust] == ["79 (73–85)"]  # 78.5 ± 6: half-up, not banker's
 
 
@@ -294,8 +370,12 @@ def test_pdf_holds_the_same_figures(rendered):
         text = pdf_text(pdf)
         flat = " ".join(text.split())
         page = parse(html)
-        shown = [c["text"] for c in page.cells if c["attrs"].get("metric") in (
-            "score", "leadership", "management", "enps", "participation", "alpha", "delta")]
+        shown = [
+            c["text"]
+            for c in page.cells
+            if c["attrs"].get("metric")
+            in ("score", "leadership", "management", "enps", "participation", "alpha", "delta")
+        ]
         assert shown
         for figure in shown:
             assert figure in flat, (stem, figure)
@@ -338,8 +418,14 @@ def test_practices_follow_quadrant_and_weak_constructs(rendered):
 def test_data_quality_appendix(rendered):
     _, out, _ = rendered
     text = " ".join(parse(out / WAVES[1] / "team-platform.html").text)
-    for name in ("engagement_2026-03.csv", "pulse_extra.xlsx", "broken.csv",
-                 "Partly quarantined", "Rejected", "Below 0.70: read with caution"):
+    for name in (
+        "engagement_2026-03.csv",
+        "pulse_extra.xlsx",
+        "broken.csv",
+        "Partly quarantined",
+        "Rejected",
+        "Below 0.70: read with caution",
+    ):
         assert name in text
 
 

@@ -29,7 +29,13 @@ from tests.fixtures.marts_fixture import WAVES, build_marts
 
 def test_rounding_is_half_away_from_zero():
     assert [fmt_int(v) for v in (72.5, 73.5, 0.5, -0.5, -2.5, 59.49)] == [
-        "73", "74", "1", "-1", "-3", "59"]
+        "73",
+        "74",
+        "1",
+        "-1",
+        "-3",
+        "59",
+    ]
     assert fmt_alpha(0.125) == "0.13" and fmt_alpha(0.7) == "0.70"
     assert fmt_int(None) == "n/a" and fmt_int(float("nan")) == "n/a"
 
@@ -63,8 +69,9 @@ def test_pdf_falls_back_to_a_core_font(tmp_path, monkeypatch):
     data = scope_data(marts, WAVES[1], "team", "Équipe Nord")
     doc = build_document(data, k=5, comment_k=10, threshold=60.0)
     monkeypatch.setattr(pdf_module, "font_dir", lambda: None)
-    text = "".join(p.extract_text() for p in pypdf.PdfReader(
-        io.BytesIO(pdf_module.render_pdf(doc))).pages)
+    text = "".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf_module.render_pdf(doc))).pages
+    )
     assert "Team report: Équipe Nord (Sales & Success)" in text
     assert "61 (56-66)" in text  # the en dash became a hyphen, the figure did not change
 
@@ -72,7 +79,13 @@ def test_pdf_falls_back_to_a_core_font(tmp_path, monkeypatch):
 def test_pdf_marks_characters_the_font_lacks():
     from pipelines.domain.report.model import Document, Quote, Section
 
-    doc = Document("Emoji 👍", "s", "w1", "org", "x",
-                   [Section("a", "A", [Quote("Great 👍 team – Ça va", "meta")])])
+    doc = Document(
+        "Emoji 👍",
+        "s",
+        "w1",
+        "org",
+        "x",
+        [Section("a", "A", [Quote("Great 👍 team – Ça va", "meta")])],
+    )
     text = pypdf.PdfReader(io.BytesIO(pdf_module.render_pdf(doc))).pages[0].extract_text()
     assert "Great ? team – Ça va" in text

@@ -17,8 +17,9 @@ LATEST = WAVES[1]
 
 
 def _mtimes(out):
-    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns
-            for p in out.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()
+    }
 
 
 def test_only_reports_whose_rows_changed_are_rewritten(tmp_path):
@@ -29,12 +30,18 @@ def test_only_reports_whose_rows_changed_are_rewritten(tmp_path):
     before = _mtimes(out)
 
     con = duckdb.connect(str(marts))
-    con.execute("update mart_team_construct_scores set score_0_100 = 50.2 where wave_id = ? "
-                "and group_id = 'Sales & Success' and construct = 'clarity'", [LATEST])
+    con.execute(
+        "update mart_team_construct_scores set score_0_100 = 50.2 where wave_id = ? "
+        "and group_id = 'Sales & Success' and construct = 'clarity'",
+        [LATEST],
+    )
     # Sales East falls under the threshold after a late correction: its report must go
-    con.execute("update mart_team_construct_scores set suppressed = true, n_respondents = null, "
-                "score_0_100 = null, score_ci_low = null, score_ci_high = null "
-                "where wave_id = ? and group_id = 'Sales East'", [LATEST])
+    con.execute(
+        "update mart_team_construct_scores set suppressed = true, n_respondents = null, "
+        "score_0_100 = null, score_ci_low = null, score_ci_high = null "
+        "where wave_id = ? and group_id = 'Sales East'",
+        [LATEST],
+    )
     con.close()
 
     result = render_all(marts, out, formats=("html",))
@@ -45,23 +52,32 @@ def test_only_reports_whose_rows_changed_are_rewritten(tmp_path):
     assert f"{LATEST}/team-sales-west.html" in written  # its department row changed
     assert removed == {f"{LATEST}/team-sales-east.html", f"{LATEST}/.inputs-team-sales-east.sha256"}
     after = _mtimes(out)
-    for unchanged in (f"{LATEST}/department-engineering.html", f"{LATEST}/team-platform.html",
-                      f"{WAVES[0]}/org.html", f"{WAVES[0]}/team-sales-east.html"):
+    for unchanged in (
+        f"{LATEST}/department-engineering.html",
+        f"{LATEST}/team-platform.html",
+        f"{WAVES[0]}/org.html",
+        f"{WAVES[0]}/team-sales-east.html",
+    ):
         assert before[unchanged] == after[unchanged], unchanged
     index = (out / "index.html").read_text(encoding="utf-8")
     assert f"{LATEST}/team-sales-east.html" not in index
     org = (out / LATEST / "org.html").read_text(encoding="utf-8")
     row = re.search(r"<tr><td[^>]*>Sales East</td>(.*?)</tr>", org).group(1)
-    assert "fewer than 5 responses" in row and not re.search(r">[^<]*\d[^<]*<", row.replace(
-        "fewer than 5 responses", ""))
-
+    assert "fewer than 5 responses" in row and not re.search(
+        r">[^<]*\d[^<]*<", row.replace("fewer than 5 responses", "")
+    )
 
 
 def test_missing_tables_degrade_and_marts_stay_untouched(tmp_path):
     marts = build_marts(tmp_path / "marts.duckdb", with_comments=False)
     con = duckdb.connect(str(marts))
-    for table in ("mart_drivers", "mart_alerts", "mart_data_quality", "mart_construct_icc",
-                  "mart_comment_themes"):
+    for table in (
+        "mart_drivers",
+        "mart_alerts",
+        "mart_data_quality",
+        "mart_construct_icc",
+        "mart_comment_themes",
+    ):
         con.execute(f"drop table {table}")
     con.execute("delete from mart_enps")
     con.close()
@@ -99,8 +115,14 @@ def test_larger_k_suppresses_more_and_never_shows_small_groups(tmp_path):
     assert "fewer than 5" not in org
 
 
-@pytest.mark.parametrize("kwargs", [{"min_group_size": 2}, {"formats": ("docx",)},
-                                    {"min_group_size": 8, "comment_min_group_size": 5}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"min_group_size": 2},
+        {"formats": ("docx",)},
+        {"min_group_size": 8, "comment_min_group_size": 5},
+    ],
+)
 def test_bad_parameters_are_refused(tmp_path, kwargs):
     with pytest.raises(ValueError):
         render_reports(tmp_path / "none.duckdb", tmp_path / "out", **kwargs)

@@ -112,8 +112,8 @@ def undefined_byte_message(path: Path) -> str:
                 line.decode("utf-8", CP1252_FALLBACK)
             except UndefinedByte as exc:
                 bad = sorted({f"0x{b:02X}" for b in line if b in _UNDEFINED_CP1252})
-                return (f"{path}: line {number} holds byte(s) {', '.join(bad)} at column "
-                        f"{exc.start + 1}, which are neither UTF-8 nor Windows-1252 (cp1252) text; "
+                return (f"{path}: line {number} holds byte(s) {', '.join(bad)} (the first at byte "
+                        f"{exc.start + 1} of the line), which are neither UTF-8 nor Windows-1252 (cp1252) text; "
                         "expected a UTF-8 (or cp1252) text export: export the file again as "
                         "CSV UTF-8")
             except UnicodeDecodeError:

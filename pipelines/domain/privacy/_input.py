@@ -60,7 +60,10 @@ def atom_counts(atoms: pd.DataFrame) -> dict[object, int]:
 
 
 def atom_members(value: object, counts: dict[object, int], key: object) -> frozenset:
-    """The atoms of one group with at least one respondent (unknown atom ids are an error)."""
+    """The atoms of one group with at least one respondent (unknown atom ids are an error).
+    A missing list (None or NaN, as a left join leaves it for a group without atoms) is empty."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return frozenset()
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValueError(f"atoms of group {key!r} must be a list or tuple of atom ids")
     members = []

@@ -29,7 +29,10 @@ class ExactSpan:
     def _vector(self, atoms: Iterable[object]) -> dict[int, Fraction]:
         return {self.column[a]: Fraction(1) for a in atoms if a in self.column}
 
-    def _reduce(self, vector: dict[int, Fraction]) -> tuple[dict, dict[str, Fraction]]:
+    def _reduce(
+        self, vector: dict[int, Fraction], track: bool = True
+    ) -> tuple[dict, dict[str, Fraction]]:
+        """Reduce by the pivot rows; returns (remainder, weights of the groups subtracted)."""
         vector, used = dict(vector), {}
         while vector:
             col = min(vector)
@@ -39,8 +42,9 @@ class ExactSpan:
             row, combo = self.pivots[col]
             for c, value in row.items():
                 _axpy(vector, c, -factor * value)
-            for key, value in combo.items():
-                _axpy(used, key, factor * value)
+            if track:
+                for key, value in combo.items():
+                    _axpy(used, key, factor * value)
         return vector, used
 
     def add(self, key: str, atoms: Iterable[object]) -> bool:
@@ -60,8 +64,14 @@ class ExactSpan:
 
     def recover(self, atoms: Iterable[object]) -> dict[str, Fraction] | None:
         """The published groups' weights whose sum is the total of `atoms`, or None."""
-        rest, used = self._reduce(self._vector(atoms))
-        return None if rest else used
+        vector = self._vector(atoms)
+        if self._reduce(vector, track=False)[0]:
+            return None
+        return self._reduce(vector)[1]
+
+    def derivable(self, atoms: Iterable[object]) -> bool:
+        """True if the total of `atoms` is determined (the rank test, without the weights)."""
+        return not self._reduce(self._vector(atoms), track=False)[0]
 
 
 def _axpy(target: dict, key: object, value: Fraction) -> None:
@@ -91,7 +101,7 @@ def derivable_sets(
     span = _span(published, counts)
     out = []
     for candidate in candidates:
-        if span.recover(atom_members(candidate, counts, "candidate")) is not None:
+        if span.derivable(atom_members(candidate, counts, "candidate")):
             out.append(candidate)
     return out
 
@@ -147,8 +157,8 @@ def attack(
 
     findings = []
     for atom_set, (kind, label) in candidates.items():
-        recovered = span.recover(atom_set)
-        if recovered is not None:
+        if span.derivable(atom_set):
+            recovered = span.recover(atom_set)
             findings.append(
                 {
                     "kind": kind,

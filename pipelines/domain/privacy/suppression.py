@@ -20,6 +20,7 @@ from ._span import Span
 
 PRIMARY = "fewer_than_k_respondents"
 COMPLEMENTARY = "complementary_suppression"
+DENSE_CELLS = 50_000  # groups x atoms up to which plain numpy beats scipy.sparse
 
 
 def protect(
@@ -85,8 +86,11 @@ class _Protector:
         for p, c in parent_rows:
             if size[c] < size[p]:
                 self.parent_of[c, p] = True
-        self.named_children = csr_matrix(self.parent_of.T.astype(np.float64))
-        self.contained_children = csr_matrix(self.contains.T.astype(np.float64))
+        # small waves: dense arithmetic, whose overhead is lower than scipy.sparse's
+        self.dense = self.incidence.size <= DENSE_CELLS
+        relation = np.asarray if self.dense else csr_matrix
+        self.named_children = relation(self.parent_of.T.astype(np.float64))
+        self.contained_children = relation(self.contains.T.astype(np.float64))
         self.static = self._static_candidates(overlap)
         self.static_matrix = np.array([v for v, _ in self.static.values()]).reshape(
             len(self.static), len(wave.atom_ids)
@@ -138,7 +142,10 @@ class _Protector:
                 has = np.asarray(links.sum(axis=1)).ravel() > 0
                 if not has.any():
                     continue
-                covered = (links @ self.sparse[children]).toarray() > 0
+                if self.dense:
+                    covered = (links @ self.incidence[children].astype(np.float64)) > 0
+                else:
+                    covered = (links @ self.sparse[children]).toarray() > 0
                 residual = self.incidence & ~covered
                 n = residual.astype(np.int64) @ self.wave.atom_n
                 for p in np.flatnonzero(has & (n > 0) & (n < self.k)):

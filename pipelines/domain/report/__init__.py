@@ -1,7 +1,7 @@
 """Leadership reports from the published marts: HTML and PDF, self-contained and offline.
 
-    from pipelines.domain.report import render_reports
-    render_reports(Path("data/marts/tandem.duckdb"), Path("reports"))
+from pipelines.domain.report import render_reports
+render_reports(Path("data/marts/tandem.duckdb"), Path("reports"))
 """
 
 from .render import RenderResult, render_all, render_reports

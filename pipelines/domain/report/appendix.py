@@ -21,25 +21,36 @@ def data_quality_section(ctx: Ctx) -> Section:
         rows = []
         for f in files:
             excluded = fmt_int(f["rows_excluded"])
-            parts = [(f["excluded_preview_test_spam"], "test/spam"), (f["excluded_partial"],
-                     "partial"), (f["excluded_duplicate"], "duplicate")]
+            parts = [
+                (f["excluded_preview_test_spam"], "test/spam"),
+                (f["excluded_partial"], "partial"),
+                (f["excluded_duplicate"], "duplicate"),
+            ]
             detail = ", ".join(f"{fmt_int(v)} {name}" for v, name in parts if v)
-            rows.append([
-                Cell(str(f["file_name"] or "")),
-                Cell(str(f["status"] or "").replace("_", " ").capitalize()),
-                Cell(fmt_int(f["rows_read"]), align="right"),
-                Cell(fmt_int(f["rows_accepted"]), align="right"),
-                Cell(excluded + (f" ({detail})" if detail else "")),
-                Cell(fmt_int(f["rows_quarantined"]), align="right"),
-                Cell(str(f["message"] or "")),
-            ])
-        section.blocks.append(Table(
-            ["File", "Status", "Rows read", "Accepted", "Excluded", "Quarantined", "Note"], rows,
-            widths=[2.0, 1.4, 0.9, 1.1, 1.7, 1.4, 2.0], attrs={"table": "files"}))
+            rows.append(
+                [
+                    Cell(str(f["file_name"] or "")),
+                    Cell(str(f["status"] or "").replace("_", " ").capitalize()),
+                    Cell(fmt_int(f["rows_read"]), align="right"),
+                    Cell(fmt_int(f["rows_accepted"]), align="right"),
+                    Cell(excluded + (f" ({detail})" if detail else "")),
+                    Cell(fmt_int(f["rows_quarantined"]), align="right"),
+                    Cell(str(f["message"] or "")),
+                ]
+            )
+        section.blocks.append(
+            Table(
+                ["File", "Status", "Rows read", "Accepted", "Excluded", "Quarantined", "Note"],
+                rows,
+                widths=[2.0, 1.4, 0.9, 1.1, 1.7, 1.4, 2.0],
+                attrs={"table": "files"},
+            )
+        )
     else:
         section.blocks.append(Paragraph("No file records for this wave.", style="note"))
-    reliability = sorted(ctx.data.tables["reliability"],
-                         key=lambda r: construct_sort_key(str(r["construct"])))
+    reliability = sorted(
+        ctx.data.tables["reliability"], key=lambda r: construct_sort_key(str(r["construct"]))
+    )
     if reliability:
         rows = []
         for r in reliability:
@@ -48,31 +59,57 @@ def data_quality_section(ctx: Ctx) -> Section:
             text = fmt_alpha(alpha)
             if not is_missing(r["alpha_ci_low"]) and not is_missing(r["alpha_ci_high"]):
                 text += f" ({fmt_alpha(r['alpha_ci_low'])}–{fmt_alpha(r['alpha_ci_high'])})"
-            rows.append([
-                Cell(construct_label(str(r["construct"])), bold=True),
-                Cell(fmt_int(r["n_respondents"]), align="right"),
-                Cell(fmt_int(r["n_items"]), align="right"),
-                Cell(text, align="right", attrs={"metric": "alpha", "construct": str(
-                    r["construct"]), "wave": ctx.wave}),
-                Cell(fmt_alpha(r["omega"]), align="right"),
-                Cell("Below 0.70: read with caution" if low else "",
-                     fill="#fde6da" if low else None),
-            ])
-        section.blocks += [Subheading("Reliability of each area (Cronbach's alpha)"), Table(
-            ["Area", "Respondents", "Items", "Alpha (interval)", "Omega", "Note"], rows,
-            widths=[2, 1.35, 0.8, 1.8, 0.9, 2.0], attrs={"table": "reliability"})]
+            rows.append(
+                [
+                    Cell(construct_label(str(r["construct"])), bold=True),
+                    Cell(fmt_int(r["n_respondents"]), align="right"),
+                    Cell(fmt_int(r["n_items"]), align="right"),
+                    Cell(
+                        text,
+                        align="right",
+                        attrs={
+                            "metric": "alpha",
+                            "construct": str(r["construct"]),
+                            "wave": ctx.wave,
+                        },
+                    ),
+                    Cell(fmt_alpha(r["omega"]), align="right"),
+                    Cell(
+                        "Below 0.70: read with caution" if low else "",
+                        fill="#fde6da" if low else None,
+                    ),
+                ]
+            )
+        section.blocks += [
+            Subheading("Reliability of each area (Cronbach's alpha)"),
+            Table(
+                ["Area", "Respondents", "Items", "Alpha (interval)", "Omega", "Note"],
+                rows,
+                widths=[2, 1.35, 0.8, 1.8, 0.9, 2.0],
+                attrs={"table": "reliability"},
+            ),
+        ]
     icc = sorted(ctx.data.tables["icc"], key=lambda r: construct_sort_key(str(r["construct"])))
     if icc:
-        rows = [[Cell(construct_label(str(r["construct"])), bold=True),
-                 Cell(fmt_int(r["n_groups"]), align="right"),
-                 Cell(fmt_decimal(r["icc1"]), align="right"),
-                 Cell(fmt_decimal(r["icc2"]), align="right")] for r in icc]
+        rows = [
+            [
+                Cell(construct_label(str(r["construct"])), bold=True),
+                Cell(fmt_int(r["n_groups"]), align="right"),
+                Cell(fmt_decimal(r["icc1"]), align="right"),
+                Cell(fmt_decimal(r["icc2"]), align="right"),
+            ]
+            for r in icc
+        ]
         section.blocks += [
             Subheading("Do team scores differ? (intraclass correlation)"),
-            Paragraph("ICC(1) is the share of differences between people explained by their "
-                      "team; ICC(2) is how reliably team averages can be told apart (0.70 or "
-                      "more is good).", style="note"),
-            Table(["Area", "Teams", "ICC(1)", "ICC(2)"], rows, widths=[2, 1, 1, 1])]
+            Paragraph(
+                "ICC(1) is the share of differences between people explained by their "
+                "team; ICC(2) is how reliably team averages can be told apart (0.70 or "
+                "more is good).",
+                style="note",
+            ),
+            Table(["Area", "Teams", "ICC(1)", "ICC(2)"], rows, widths=[2, 1, 1, 1]),
+        ]
     return section
 
 

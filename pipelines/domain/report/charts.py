@@ -30,13 +30,16 @@ _CACHE_SIZE = 64
 
 
 def _config(chart: alt.TopLevelMixin) -> dict:
-    spec = chart.configure(font=FONT, background="white").configure_mark(
-        aria=False  # no per-mark descriptions: they would carry unrounded values
-    ).configure_view(
-        stroke="#cccccc"
-    ).configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#eeeeee").configure_legend(
-        labelFontSize=11, titleFontSize=11, orient="bottom", columns=3
-    ).to_dict(validate=False)
+    spec = (
+        chart.configure(font=FONT, background="white")
+        .configure_mark(
+            aria=False  # no per-mark descriptions: they would carry unrounded values
+        )
+        .configure_view(stroke="#cccccc")
+        .configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#eeeeee")
+        .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom", columns=3)
+        .to_dict(validate=False)
+    )
     spec.pop("$schema", None)
     return spec
 
@@ -46,7 +49,7 @@ def _domain(values: list[float], threshold: float) -> list[float]:
     return [max(0.0, (int(low) // 10) * 10.0), 100.0]
 
 
-def quadrant_chart(points: list[dict], threshold: float) -> dict:
+def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) -> dict:
     """Leadership index (y) against management index (x), with intervals and the lines."""
     xs = [p[k] for p in points for k in ("x", "x_lo") if p.get(k) is not None]
     ys = [p[k] for p in points for k in ("y", "y_lo") if p.get(k) is not None]
@@ -64,10 +67,20 @@ def quadrant_chart(points: list[dict], threshold: float) -> dict:
     pad_x, pad_y = (x_dom[1] - x_dom[0]) * 0.02, (y_dom[1] - y_dom[0]) * 0.035
     corners = [
         {"x": x_dom[1] - pad_x, "y": y_dom[1] - pad_y, "t": "In tandem", "a": "right", "b": "top"},
-        {"x": x_dom[0] + pad_x, "y": y_dom[1] - pad_y, "t": "Chaos risk:\nvision without execution",
-         "a": "left", "b": "top"},
-        {"x": x_dom[1] - pad_x, "y": y_dom[0] + pad_y,
-         "t": "Stagnation risk:\norder without inspiration", "a": "right", "b": "bottom"},
+        {
+            "x": x_dom[0] + pad_x,
+            "y": y_dom[1] - pad_y,
+            "t": "Chaos risk:\nvision without execution",
+            "a": "left",
+            "b": "top",
+        },
+        {
+            "x": x_dom[1] - pad_x,
+            "y": y_dom[0] + pad_y,
+            "t": "Stagnation risk:\norder without inspiration",
+            "a": "right",
+            "b": "bottom",
+        },
         {"x": x_dom[0] + pad_x, "y": y_dom[0] + pad_y, "t": "Adrift", "a": "left", "b": "bottom"},
     ]
     layers = []
@@ -75,35 +88,63 @@ def quadrant_chart(points: list[dict], threshold: float) -> dict:
         for baseline in ("top", "bottom"):
             rows = [c for c in corners if c["a"] == align and c["b"] == baseline]
             layers.append(
-                alt.Chart(alt.Data(values=rows)).mark_text(
-                    align=align, baseline=baseline, fontSize=11, color="#666666",
-                    fontStyle="italic", lineBreak="\n",
-                ).encode(x=x, y=y, text="t:N")
+                alt.Chart(alt.Data(values=rows))
+                .mark_text(
+                    align=align,
+                    baseline=baseline,
+                    fontSize=11,
+                    color="#666666",
+                    fontStyle="italic",
+                    lineBreak="\n",
+                )
+                .encode(x=x, y=y, text="t:N")
             )
     lines = alt.Data(values=[{"v": threshold}])
     layers.append(alt.Chart(lines).mark_rule(strokeDash=[5, 4], color="#555555").encode(x=xq("v")))
     layers.append(alt.Chart(lines).mark_rule(strokeDash=[5, 4], color="#555555").encode(y=yq("v")))
     data = alt.Data(values=points)
-    layers.append(alt.Chart(data).mark_rule(color="#888888").encode(
-        x=xq("x_lo"), x2="x_hi:Q", y=y))
-    layers.append(alt.Chart(data).mark_rule(color="#888888").encode(
-        y=yq("y_lo"), y2="y_hi:Q", x=x))
+    bar_opacity = 0.35 if crowded else 1.0
+    layers.append(
+        alt.Chart(data)
+        .mark_rule(color="#888888", opacity=bar_opacity)
+        .encode(x=xq("x_lo"), x2="x_hi:Q", y=y)
+    )
+    layers.append(
+        alt.Chart(data)
+        .mark_rule(color="#888888", opacity=bar_opacity)
+        .encode(y=yq("y_lo"), y2="y_hi:Q", x=x)
+    )
     present = [q for q in QUADRANT_COLOURS if any(p["quadrant"] == q for p in points)]
     colour = alt.Color(
-        "quadrant:N", title="Quadrant",
+        "quadrant:N",
+        title="Quadrant",
         scale=alt.Scale(domain=present, range=[QUADRANT_COLOURS[q] for q in present]),
     )
-    layers.append(alt.Chart(data).mark_point(filled=True, opacity=1).encode(
-        x=x, y=y, color=colour,
-        size=alt.Size("size:Q", legend=None, scale=None),
-        stroke=alt.value("#000000"), strokeWidth=alt.StrokeWidth("stroke:Q", legend=None,
-                                                                 scale=None),
-    ))
+    layers.append(
+        alt.Chart(data)
+        .mark_point(filled=True, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            size=alt.Size("size:Q", legend=None, scale=None),
+            stroke=alt.value("#000000"),
+            strokeWidth=alt.StrokeWidth("stroke:Q", legend=None, scale=None),
+        )
+    )
     for weight in ("normal", "bold"):
-        layers.append(alt.Chart(data).mark_text(
-            align="left", dx=7, dy=-7, fontSize=11, fontWeight=weight,
-        ).encode(x=x, y=y, text="label:N").transform_filter(
-            f"datum.weight == '{weight}'"))
+        layers.append(
+            alt.Chart(data)
+            .mark_text(
+                align="left",
+                dx=7,
+                dy=-7,
+                fontSize=11,
+                fontWeight=weight,
+            )
+            .encode(x=x, y=y, text="label:N")
+            .transform_filter(f"datum.weight == '{weight}'")
+        )
     chart = alt.layer(*layers).properties(width=440, height=360)
     return _config(chart)
 
@@ -112,22 +153,30 @@ def trend_chart(rows: list[dict], waves: list[str]) -> dict:
     """Score per construct across waves, with each wave's interval."""
     data = alt.Data(values=rows)
     x = alt.X("wave:N", sort=waves, title="Wave", axis=alt.Axis(labelAngle=0))
-    colour = alt.Color("construct:N", title=None,
-                       scale=alt.Scale(range=CONSTRUCT_COLOURS),
-                       sort=list(dict.fromkeys(r["construct"] for r in rows)),
-                       legend=alt.Legend(symbolOpacity=1, symbolType="circle"))
+    colour = alt.Color(
+        "construct:N",
+        title=None,
+        scale=alt.Scale(range=CONSTRUCT_COLOURS),
+        sort=list(dict.fromkeys(r["construct"] for r in rows)),
+        legend=alt.Legend(symbolOpacity=1, symbolType="circle"),
+    )
     lows = [r[k] for r in rows for k in ("lo", "score") if r.get(k) is not None]
     highs = [r[k] for r in rows for k in ("hi", "score") if r.get(k) is not None]
     domain = [max(0, (int(min(lows)) // 10 - 1) * 10), min(100, (int(max(highs)) // 10 + 2) * 10)]
-    y = alt.Y("score:Q", scale=alt.Scale(domain=domain, zero=False, nice=False),
-              title="Score (0–100)")
+    y = alt.Y(
+        "score:Q", scale=alt.Scale(domain=domain, zero=False, nice=False), title="Score (0–100)"
+    )
     base = alt.Chart(data)
     chart = alt.layer(
         base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
-            x=x, y=y, color=colour),
+            x=x, y=y, color=colour
+        ),
         base.mark_rule(opacity=0.45, strokeWidth=2).encode(
-            x=x, y=alt.Y("lo:Q", scale=alt.Scale(domain=domain, zero=False, nice=False)),
-            y2="hi:Q", color=colour),
+            x=x,
+            y=alt.Y("lo:Q", scale=alt.Scale(domain=domain, zero=False, nice=False)),
+            y2="hi:Q",
+            color=colour,
+        ),
     ).properties(width=440, height=220)
     return _config(chart)
 
@@ -141,7 +190,8 @@ def enps_chart(rows: list[dict], waves: list[str]) -> dict:
         zero,
         base.mark_rule(color="#1b6ca8", strokeWidth=2).encode(x=x, y="lo:Q", y2="hi:Q"),
         base.mark_point(filled=True, size=70, color="#1b6ca8").encode(
-            x=x, y=alt.Y("enps:Q", scale=alt.Scale(domain=[-100, 100]), title="eNPS")),
+            x=x, y=alt.Y("enps:Q", scale=alt.Scale(domain=[-100, 100]), title="eNPS")
+        ),
     ).properties(width=440, height=180)
     return _config(chart)
 
@@ -150,14 +200,24 @@ def favourable_chart(rows: list[dict]) -> dict:
     """Stacked % favourable / neutral / unfavourable per construct."""
     order = {"Favourable": 0, "Neutral": 1, "Unfavourable": 2}
     data = alt.Data(values=[r | {"o": order[r["part"]]} for r in rows])
-    chart = alt.Chart(data).mark_bar(height=18).encode(
-        y=alt.Y("construct:N", title=None, sort=list(dict.fromkeys(r["construct"] for r in rows))),
-        x=alt.X("pct:Q", stack="zero", title="% of answers", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("part:N", title=None, sort=list(order),
-                        scale=alt.Scale(domain=list(order),
-                                        range=["#2e7d32", "#bdbdbd", "#c62828"])),
-        order=alt.Order("o:Q"),
-    ).properties(width=440, height=alt.Step(26))
+    chart = (
+        alt.Chart(data)
+        .mark_bar(height=18)
+        .encode(
+            y=alt.Y(
+                "construct:N", title=None, sort=list(dict.fromkeys(r["construct"] for r in rows))
+            ),
+            x=alt.X("pct:Q", stack="zero", title="% of answers", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                sort=list(order),
+                scale=alt.Scale(domain=list(order), range=["#2e7d32", "#bdbdbd", "#c62828"]),
+            ),
+            order=alt.Order("o:Q"),
+        )
+        .properties(width=440, height=alt.Step(26))
+    )
     return _config(chart)
 
 

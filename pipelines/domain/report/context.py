@@ -83,7 +83,8 @@ class Ctx:
     def is_reportable(self, level: str, gid: str, wave: str | None = None) -> bool:
         return any(
             (r := self.score(level, gid, c, wave)) is not None
-            and not r["suppressed"] and r["score_0_100"] is not None
+            and not r["suppressed"]
+            and r["score_0_100"] is not None
             for c in self.constructs
         )
 
@@ -115,14 +116,21 @@ class Ctx:
         for team in teams:
             groups.setdefault(self.parent_of(team), []).append(team)
         order = self.members("department")
-        keys = sorted(groups, key=lambda d: (d not in order, order.index(d) if d in order else 0,
-                                             natural_key(d or "")))
+        keys = sorted(
+            groups,
+            key=lambda d: (
+                d not in order,
+                order.index(d) if d in order else 0,
+                natural_key(d or ""),
+            ),
+        )
         return [(d, groups[d]) for d in keys]
 
     def changes(self, level: str, gid: str, to_wave: str | None = None) -> list[Row]:
         wave = to_wave or self.wave
         return [
-            r for r in self.data.tables["changes"]
+            r
+            for r in self.data.tables["changes"]
             if r["group_level"] == level and r["group_id"] == gid and r["to_wave"] == wave
         ]
 

@@ -63,8 +63,10 @@ def _table(table: Table) -> str:
     if table.caption:
         parts.append(f"<caption>{esc(table.caption)}</caption>")
     cls = {"right": ' class="r"', "center": ' class="c"'}
-    heads = "".join(f"<th{cls.get(a, '')}>{esc(c)}</th>"
-                    for c, a in zip(table.columns, table.header_aligns(), strict=True))
+    heads = "".join(
+        f"<th{cls.get(a, '')}>{esc(c)}</th>"
+        for c, a in zip(table.columns, table.header_aligns(), strict=True)
+    )
     parts.append(f"<thead><tr>{heads}</tr></thead><tbody>")
     for row in table.rows:
         parts.append("<tr>" + "".join(_cell(c) for c in row) + "</tr>")
@@ -84,10 +86,13 @@ def _block(block: object) -> str:
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, Chart):
-        return f'<figure role="img" aria-label="{esc(block.alt)}">{charts.to_svg(block.spec)}</figure>'
+        return (
+            f'<figure role="img" aria-label="{esc(block.alt)}">{charts.to_svg(block.spec)}</figure>'
+        )
     if isinstance(block, Quote):
-        return (f"<blockquote><p>“{esc(block.text)}”</p>"
-                f"<footer>{esc(block.meta)}</footer></blockquote>")
+        return (
+            f"<blockquote><p>“{esc(block.text)}”</p><footer>{esc(block.meta)}</footer></blockquote>"
+        )
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
@@ -107,16 +112,19 @@ def render_html(doc: Document) -> str:
 
 def render_index(waves: list[tuple[str, list[tuple[str, str, list[str]]]]]) -> str:
     """waves: [(wave, [(label, stem, [extensions])])], latest wave first."""
-    body = ['<header class="report"><h1>Tandem reports</h1>'
-            "<p>One report per organisation, department and team, for each survey wave.</p>"
-            "</header>"]
+    body = [
+        '<header class="report"><h1>Tandem reports</h1>'
+        "<p>One report per organisation, department and team, for each survey wave.</p>"
+        "</header>"
+    ]
     if not waves:
         body.append('<p class="note">No survey waves in the marts yet.</p>')
     for wave, reports in waves:
         body.append(f'<section id="wave-{esc(wave)}"><h2>Wave {esc(wave)}</h2><ul class="reports">')
         for label, stem, exts in reports:
-            links = " · ".join(f'<a href="{esc(wave)}/{esc(stem)}.{esc(e)}">{esc(e.upper())}</a>'
-                               for e in exts)
+            links = " · ".join(
+                f'<a href="{esc(wave)}/{esc(stem)}.{esc(e)}">{esc(e.upper())}</a>' for e in exts
+            )
             body.append(f"<li>{esc(label)}: {links}</li>")
         body.append("</ul></section>")
     return page("Tandem reports", "\n".join(body), "Tandem · generated from the published marts")

@@ -16,72 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from .contract import KEY_COLUMNS, N_COLUMN, TABLES
 from .formatting import natural_key
 
 Row = dict[str, object]
-
-TABLES: dict[str, list[str]] = {
-    "mart_team_construct_scores": [
-        "wave_id", "group_level", "group_id", "parent_group_id", "construct", "n_respondents",
-        "score_0_100", "score_ci_low", "score_ci_high", "pct_favorable", "pct_neutral",
-        "pct_unfavorable", "favorable_ci_low", "favorable_ci_high", "rwg_j", "suppressed",
-        "suppression_reason",
-    ],
-    "mart_team_balance": [
-        "wave_id", "group_level", "group_id", "parent_group_id", "leadership_index",
-        "leadership_ci_low", "leadership_ci_high", "management_index", "management_ci_low",
-        "management_ci_high", "quadrant", "suppressed", "suppression_reason",
-    ],
-    "mart_construct_reliability": [
-        "wave_id", "construct", "n_respondents", "n_items", "cronbach_alpha", "alpha_ci_low",
-        "alpha_ci_high", "omega",
-    ],
-    "mart_construct_icc": ["wave_id", "construct", "n_groups", "icc1", "icc2"],
-    "mart_team_changes": [
-        "group_level", "group_id", "construct", "from_wave", "to_wave", "delta", "p_value",
-        "q_value", "hedges_g", "change", "suppressed", "suppression_reason",
-    ],
-    "mart_participation": [
-        "wave_id", "group_level", "group_id", "parent_group_id", "headcount", "respondents",
-        "participation_rate", "over_100_flag", "suppressed", "suppression_reason",
-    ],
-    "mart_enps": [
-        "wave_id", "group_level", "group_id", "parent_group_id", "n_respondents", "promoters",
-        "passives", "detractors", "enps", "enps_ci_low", "enps_ci_high", "suppressed",
-        "suppression_reason",
-    ],
-    "mart_drivers": [
-        "wave_id", "group_level", "group_id", "outcome", "construct", "impact", "method", "n",
-        "gap_to_org", "priority",
-    ],
-    "mart_data_quality": [
-        "wave_id", "survey_id", "file_name", "file_hash", "status", "rows_read", "rows_accepted",
-        "rows_excluded", "excluded_preview_test_spam", "excluded_partial", "excluded_duplicate",
-        "rows_quarantined", "message",
-    ],
-    "mart_comment_themes": [
-        "wave_id", "group_level", "group_id", "theme", "theme_label", "construct", "n_comments",
-        "share", "mean_sentiment",
-    ],
-    "mart_comments": ["wave_id", "group_level", "group_id", "theme", "sentiment_label", "text"],
-    "mart_alerts": [
-        "wave_id", "alert_type", "group_level", "group_id", "construct", "value", "threshold",
-        "message",
-    ],
-}
-
-# Columns that identify a row; everything else in a suppressed row is wiped.
-KEY_COLUMNS = {
-    "wave_id", "group_level", "group_id", "parent_group_id", "construct", "from_wave",
-    "to_wave", "suppressed",
-}
-# The respondent count behind a row, where a table has one.
-N_COLUMN = {
-    "mart_team_construct_scores": "n_respondents",
-    "mart_enps": "n_respondents",
-    "mart_participation": "respondents",
-}
-REPORT_LEVELS = ("org", "department", "team")
 
 
 def _clean(value: object) -> object:
@@ -134,14 +72,13 @@ class Marts:
                     missing.append(table)
                     continue
                 have = {
-                    c for (c,) in con.execute(
+                    c
+                    for (c,) in con.execute(
                         "select column_name from information_schema.columns where table_name = ?",
                         [table],
                     ).fetchall()
                 }
-                select = ", ".join(
-                    f'"{c}"' if c in have else f'null as "{c}"' for c in columns
-                )
+                select = ", ".join(f'"{c}"' if c in have else f'null as "{c}"' for c in columns)
                 rows = con.execute(f'select {select} from "{table}"').fetchall()
                 cleaned = [dict(zip(columns, map(_clean, r), strict=True)) for r in rows]
                 tables[table] = [_scrub(table, r, min_group_size) for r in cleaned]
@@ -178,8 +115,11 @@ class Marts:
     def is_reportable(self, wave: str, level: str, group_id: str) -> bool:
         """A group can be shown when at least one of its construct scores is not suppressed."""
         return any(
-            r["wave_id"] == wave and r["group_level"] == level and r["group_id"] == group_id
-            and not r["suppressed"] and r.get("score_0_100") is not None
+            r["wave_id"] == wave
+            and r["group_level"] == level
+            and r["group_id"] == group_id
+            and not r["suppressed"]
+            and r.get("score_0_100") is not None
             for r in self.rows("mart_team_construct_scores")
         )
 
@@ -199,9 +139,14 @@ class ScopeData:
 
     def as_json_obj(self) -> dict[str, object]:
         return {
-            "wave": self.wave, "waves": self.waves, "level": self.level,
-            "group_id": self.group_id, "parent_id": self.parent_id, "org_id": self.org_id,
-            "family": [list(f) for f in self.family], "tables": self.tables,
+            "wave": self.wave,
+            "waves": self.waves,
+            "level": self.level,
+            "group_id": self.group_id,
+            "parent_id": self.parent_id,
+            "org_id": self.org_id,
+            "family": [list(f) for f in self.family],
+            "tables": self.tables,
         }
 
 
@@ -293,6 +238,12 @@ def scope_data(marts: Marts, wave: str, level: str, group_id: str) -> ScopeData:
     for rows in tables.values():
         rows.sort(key=lambda r: [natural_key(str(v)) for v in r.values()])
     return ScopeData(
-        wave=wave, waves=waves, level=level, group_id=group_id, parent_id=parent,
-        org_id=org, family=family, tables=tables,
+        wave=wave,
+        waves=waves,
+        level=level,
+        group_id=group_id,
+        parent_id=parent,
+        org_id=org,
+        family=family,
+        tables=tables,
     )

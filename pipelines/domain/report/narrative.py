@@ -52,32 +52,41 @@ def balance_sentence(ctx: Ctx) -> str | None:
     if row is None or row["suppressed"] or is_missing(row["leadership_index"]):
         return None
     name = cap(ctx.display_name(*ctx.own))
-    lead = fmt_with_interval(row["leadership_index"], row["leadership_ci_low"],
-                             row["leadership_ci_high"])
-    mgmt = fmt_with_interval(row["management_index"], row["management_ci_low"],
-                             row["management_ci_high"])
+    lead = fmt_with_interval(
+        row["leadership_index"], row["leadership_ci_low"], row["leadership_ci_high"]
+    )
+    mgmt = fmt_with_interval(
+        row["management_index"], row["management_ci_low"], row["management_ci_high"]
+    )
     line = fmt_int(ctx.threshold)
     figures = f"leadership index {lead} and management index {mgmt}"
     if row["quadrant"] == "unclear":
-        return (f"{name}'s balance is unclear: {figures}. An interval crosses the line at "
-                f"{line}, so it is not placed in a quadrant.")
+        return (
+            f"{name}'s balance is unclear: {figures}. An interval crosses the line at "
+            f"{line}, so it is not placed in a quadrant."
+        )
     if not row["quadrant"]:
         return f"{name}: {figures}."
-    return (f"{name} is in the “{quadrant_label(row['quadrant'])}” quadrant: {figures}, "
-            f"against a line at {line}.")
+    return (
+        f"{name} is in the “{quadrant_label(row['quadrant'])}” quadrant: {figures}, "
+        f"against a line at {line}."
+    )
 
 
 def extremes_sentence(ctx: Ctx) -> str | None:
     shown = [
-        (c, r) for c in ctx.constructs
+        (c, r)
+        for c in ctx.constructs
         if (r := ctx.score(*ctx.own, c)) and not r["suppressed"] and r["score_0_100"] is not None
     ]
     if len(shown) < 2:
         return None
     ranked = sorted(shown, key=lambda cr: float(cr[1]["score_0_100"]))  # type: ignore[arg-type]
     (low_c, low), (high_c, high) = ranked[0], ranked[-1]
-    text = (f"Highest score: {construct_label(high_c)}, {fmt_int(high['score_0_100'])}. "
-            f"Lowest: {construct_label(low_c)}, {fmt_int(low['score_0_100'])}")
+    text = (
+        f"Highest score: {construct_label(high_c)}, {fmt_int(high['score_0_100'])}. "
+        f"Lowest: {construct_label(low_c)}, {fmt_int(low['score_0_100'])}"
+    )
     if float(low["score_0_100"]) < ctx.threshold:  # type: ignore[arg-type]
         text += f", below the line at {fmt_int(ctx.threshold)}"
     return text + "."
@@ -94,16 +103,22 @@ def significant_changes(ctx: Ctx) -> list[dict]:
                 continue
             found.append(r)
     rank = {"org": 0, "department": 1, "team": 2}
-    found.sort(key=lambda r: ((r["group_level"], r["group_id"]) != ctx.own,
-                              rank.get(str(r["group_level"]), 3),
-                              -abs(float(r["delta"]))))  # type: ignore[arg-type]
+    found.sort(
+        key=lambda r: (
+            (r["group_level"], r["group_id"]) != ctx.own,
+            rank.get(str(r["group_level"]), 3),
+            -abs(float(r["delta"])),
+        )
+    )  # type: ignore[arg-type]
     return found
 
 
 def change_phrase(ctx: Ctx, r: dict) -> str:
     verb = "rose" if r["change"] == "up" else "fell"
-    return (f"{construct_label(r['construct'])} {verb} {fmt_points(r['delta'])} "
-            f"{where(ctx, r['group_level'], r['group_id'])} (significant)")
+    return (
+        f"{construct_label(r['construct'])} {verb} {fmt_points(r['delta'])} "
+        f"{where(ctx, r['group_level'], r['group_id'])} (significant)"
+    )
 
 
 def changes_sentences(ctx: Ctx) -> list[str]:
@@ -115,8 +130,9 @@ def changes_sentences(ctx: Ctx) -> list[str]:
     shown = [cap(change_phrase(ctx, r)) + "." for r in found[:MAX_CHANGES]]
     shown[0] = f"Since {ctx.prev_wave}: " + shown[0][0].lower() + shown[0][1:]
     if len(found) > MAX_CHANGES:
-        shown.append(f"{len(found) - MAX_CHANGES} more significant changes are listed under "
-                     "Trends.")
+        shown.append(
+            f"{len(found) - MAX_CHANGES} more significant changes are listed under Trends."
+        )
     return shown
 
 
@@ -128,8 +144,10 @@ def enps_sentence(ctx: Ctx) -> str | None:
     if not is_missing(row["enps_ci_low"]) and not is_missing(row["enps_ci_high"]):
         text += f" (interval {fmt_range(row['enps_ci_low'], row['enps_ci_high'], signed=True)})"
     if not is_missing(row["promoters"]) and not is_missing(row["detractors"]):
-        text += (f": {fmt_share(row['promoters'])} promoters and "
-                 f"{fmt_share(row['detractors'])} detractors")
+        text += (
+            f": {fmt_share(row['promoters'])} promoters and "
+            f"{fmt_share(row['detractors'])} detractors"
+        )
     return text + "."
 
 
@@ -146,15 +164,22 @@ def teams_sentence(ctx: Ctx) -> str | None:
         row = ctx.balance("team", team)
         quadrant = row["quadrant"] if row and not row["suppressed"] else None
         counts[quadrant] = counts.get(quadrant, 0) + 1
-    phrases = {"in_tandem": "in tandem", "chaos_risk": "at chaos risk",
-               "stagnation_risk": "at stagnation risk", "adrift": "adrift",
-               "unclear": "unclear", None: "not placed"}
+    phrases = {
+        "in_tandem": "in tandem",
+        "chaos_risk": "at chaos risk",
+        "stagnation_risk": "at stagnation risk",
+        "adrift": "adrift",
+        "unclear": "unclear",
+        None: "not placed",
+    }
     parts = ", ".join(f"{counts[q]} {phrases[q]}" for q in phrases if q in counts)
     text = f"Of {len(teams)} teams, {len(shown)} have enough responses to show"
     text += f": {parts}." if parts else "."
     if hidden:
-        text += (f" {hidden} {'team has' if hidden == 1 else 'teams have'} fewer than {ctx.k} "
-                 f"responses, so no results are shown for {'it' if hidden == 1 else 'them'}.")
+        text += (
+            f" {hidden} {'team has' if hidden == 1 else 'teams have'} fewer than {ctx.k} "
+            f"responses, so no results are shown for {'it' if hidden == 1 else 'them'}."
+        )
     return text
 
 
@@ -167,8 +192,9 @@ def priority_rank(value: object) -> float:
 
 def drivers_sorted(ctx: Ctx) -> list[dict]:
     rows = [r for r in ctx.data.tables["drivers"] if r["construct"]]
-    return sorted(rows, key=lambda r: (-priority_rank(r["priority"]),
-                                       -abs(float(r["impact"] or 0))))  # type: ignore[arg-type]
+    return sorted(
+        rows, key=lambda r: (-priority_rank(r["priority"]), -abs(float(r["impact"] or 0)))
+    )  # type: ignore[arg-type]
 
 
 def driver_sentence(ctx: Ctx) -> str | None:
@@ -192,15 +218,22 @@ def reliability_sentences(ctx: Ctx) -> list[str]:
     for r in ctx.data.tables["reliability"]:
         alpha = r["cronbach_alpha"]
         if not is_missing(alpha) and float(alpha) < 0.7:  # type: ignore[arg-type]
-            out.append(f"{construct_label(str(r['construct']))} has low reliability (alpha "
-                       f"{fmt_alpha(alpha)}, below 0.70): treat its scores with caution.")
+            out.append(
+                f"{construct_label(str(r['construct']))} has low reliability (alpha "
+                f"{fmt_alpha(alpha)}, below 0.70): treat its scores with caution."
+            )
     return out
 
 
 def summary_sentences(ctx: Ctx) -> list[str]:
     sentences = [
-        participation_sentence(ctx), balance_sentence(ctx), extremes_sentence(ctx),
-        *changes_sentences(ctx), enps_sentence(ctx), teams_sentence(ctx), driver_sentence(ctx),
+        participation_sentence(ctx),
+        balance_sentence(ctx),
+        extremes_sentence(ctx),
+        *changes_sentences(ctx),
+        enps_sentence(ctx),
+        teams_sentence(ctx),
+        driver_sentence(ctx),
         *reliability_sentences(ctx),
     ]
     return [s for s in sentences if s]

@@ -108,7 +108,9 @@ class ReportPDF(FPDF):
 
     def paragraph(self, block: Paragraph) -> None:
         size, emphasis, colour = {
-            "note": (8.5, "I", MUTED), "warning": (9.5, "", WARN), "lead": (11, "", INK),
+            "note": (8.5, "I", MUTED),
+            "warning": (9.5, "", WARN),
+            "lead": (11, "", INK),
         }.get(block.style, (9.5, "", INK))
         self.style(size, emphasis, colour)
         self.multi_cell(0, size * 0.5, self.t(block.text), new_x="LMARGIN", new_y="NEXT")
@@ -137,13 +139,19 @@ class ReportPDF(FPDF):
     def legend(self, table: Table) -> None:
         self.room(10)
         self.style(7.5, colour=MUTED)
-        self.cell(self.get_string_width(self.t(table.columns[0])) + 3, 5,
-                  self.t(table.columns[0] + ":"))
+        self.cell(
+            self.get_string_width(self.t(table.columns[0])) + 3, 5, self.t(table.columns[0] + ":")
+        )
         for cell in table.rows[0]:
             self.set_fill_color(*_hex(cell.fill or "#ffffff"))
             self.set_text_color(*INK)
-            self.cell(self.get_string_width(self.t(cell.text)) + 4, 5, self.t(cell.text),
-                      fill=True, align="C")
+            self.cell(
+                self.get_string_width(self.t(cell.text)) + 4,
+                5,
+                self.t(cell.text),
+                fill=True,
+                align="C",
+            )
             self.cell(1, 5, "")
         self.ln(8)
 
@@ -158,8 +166,10 @@ class ReportPDF(FPDF):
         size = 8 if table.kind == "heatmap" or len(table.columns) > 6 else 8.5
         weights = table.widths or [1.0] * len(table.columns)
         widths = [self.epw * w / sum(weights) for w in weights]
-        header = [Cell(c, bold=True, fill="#eef1f4", align=a, attrs={"header": "1"})
-                  for c, a in zip(table.columns, table.header_aligns(), strict=True)]
+        header = [
+            Cell(c, bold=True, fill="#eef1f4", align=a, attrs={"header": "1"})
+            for c, a in zip(table.columns, table.header_aligns(), strict=True)
+        ]
         self.room(8 + 7 * min(len(table.rows), 3))
         self._table_row(header, widths, size, header=True)
         for cells in table.rows:
@@ -172,7 +182,7 @@ class ReportPDF(FPDF):
     def _spans(self, cells: list[Cell], widths: list[float]) -> list[tuple[Cell, float]]:
         spans, i = [], 0
         for cell in cells:
-            spans.append((cell, sum(widths[i:i + cell.colspan])))
+            spans.append((cell, sum(widths[i : i + cell.colspan])))
             i += cell.colspan
         return spans
 
@@ -200,8 +210,9 @@ class ReportPDF(FPDF):
         counts = [len(self._lines(c, w, size)) for c, w in self._spans(cells, widths)]
         return max(counts, default=1) * size * 0.45 + 2 * PAD_Y
 
-    def _table_row(self, cells: list[Cell], widths: list[float], size: float,
-                   header: bool = False) -> None:
+    def _table_row(
+        self, cells: list[Cell], widths: list[float], size: float, header: bool = False
+    ) -> None:
         spans = self._spans(cells, widths)
         line_h = size * 0.45
         wrapped = [self._lines(c, w, size) for c, w in spans]
@@ -257,8 +268,7 @@ class ReportPDF(FPDF):
     def chart(self, block: Chart) -> None:
         png, width, height = self.chart_box(block)
         self.room(height + 4)
-        self.image(io.BytesIO(png), x=self.l_margin, w=width, h=height,
-                   alt_text=self.t(block.alt))
+        self.image(io.BytesIO(png), x=self.l_margin, w=width, h=height, alt_text=self.t(block.alt))
         self.ln(3)
 
     def quote(self, block: Quote) -> None:
@@ -266,8 +276,7 @@ class ReportPDF(FPDF):
         x0, y0, page = self.l_margin, self.get_y(), self.page
         self.set_x(x0 + 4)
         self.style(9.5, "I")
-        self.multi_cell(self.epw - 6, 5, self.t(f"“{block.text}”"), new_x="LMARGIN",
-                        new_y="NEXT")
+        self.multi_cell(self.epw - 6, 5, self.t(f"“{block.text}”"), new_x="LMARGIN", new_y="NEXT")
         self.set_x(x0 + 4)
         self.style(7.5, colour=MUTED)
         self.multi_cell(self.epw - 6, 4, self.t(block.meta), new_x="LMARGIN", new_y="NEXT")

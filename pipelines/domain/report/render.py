@@ -135,8 +135,11 @@ def render_all(
     marts = Marts.open(Path(marts_path), min_group_size)
     if marts.missing:
         log.info("marts without tables %s: those sections stay empty", ", ".join(marts.missing))
-    params = {"k": min_group_size, "comment_k": comment_min_group_size,
-              "threshold": float(quadrant_threshold)}
+    params = {
+        "k": min_group_size,
+        "comment_k": comment_min_group_size,
+        "threshold": float(quadrant_threshold),
+    }
     result = RenderResult()
     index: list[tuple[str, list[tuple[str, str, list[str]]]]] = []
     for wave in sorted(marts.waves, key=natural_key, reverse=True):
@@ -152,13 +155,23 @@ def render_all(
         _write_atomic(index_path, html)
         result.written.append(index_path)
     result.paths.append(index_path)
-    log.info("reports: %d current, %d files written, %d stale removed", len(result.paths) - 1,
-             len(result.written), len(result.removed))
+    log.info(
+        "reports: %d current, %d files written, %d stale removed",
+        len(result.paths) - 1,
+        len(result.written),
+        len(result.removed),
+    )
     return result
 
 
-def _render_job(marts: Marts, job: Job, directory: Path, params: dict,
-                formats: tuple[str, ...], result: RenderResult) -> None:
+def _render_job(
+    marts: Marts,
+    job: Job,
+    directory: Path,
+    params: dict,
+    formats: tuple[str, ...],
+    result: RenderResult,
+) -> None:
     data = scope_data(marts, job.wave, job.level, job.group_id)
     digest = _digest({"code": code_version(), "params": params, "data": data.as_json_obj()})
     hash_path = directory / f".inputs-{job.stem}.sha256"
@@ -169,8 +182,9 @@ def _render_job(marts: Marts, job: Job, directory: Path, params: dict,
     if not todo:
         return
     started = time.perf_counter()
-    doc = build_document(data, k=params["k"], comment_k=params["comment_k"],
-                         threshold=params["threshold"])
+    doc = build_document(
+        data, k=params["k"], comment_k=params["comment_k"], threshold=params["threshold"]
+    )
     if not fresh:
         hash_path.unlink(missing_ok=True)  # never leave a hash that vouches for old files
     for fmt in todo:
@@ -200,9 +214,13 @@ def render_reports(
     `<out_dir>/index.html`. Unchanged reports are not rewritten.
     """
     return render_all(
-        marts_path, out_dir, min_group_size=min_group_size,
-        comment_min_group_size=comment_min_group_size, quadrant_threshold=quadrant_threshold,
-        team_reports=team_reports, formats=formats,
+        marts_path,
+        out_dir,
+        min_group_size=min_group_size,
+        comment_min_group_size=comment_min_group_size,
+        quadrant_threshold=quadrant_threshold,
+        team_reports=team_reports,
+        formats=formats,
     ).paths
 
 
