@@ -194,7 +194,29 @@ def machine() -> dict:
         "versions": {n: version(n) for n in ("dagster", "duckdb", "great-expectations",
                                               "pandas", "numpy", "psutil")},
         "duckdb_threads": duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0],
+        "code": code_state(),
     }
+
+
+def code_state() -> dict:
+    """The commit and a digest of the working tree's pipeline code (helpers edit it in parallel)."""
+    import hashlib
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return "?"
+
+    digest = hashlib.sha256()
+    for path in sorted([*REPO.glob("pipelines/**/*.py"), *REPO.glob("sql/*.sql")]):
+        digest.update(str(path.relative_to(REPO)).encode())
+        digest.update(path.read_bytes())
+    dirty = git("status", "--porcelain", "--", "pipelines", "sql")
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "dirty_files": len(dirty.splitlines()) if dirty != "?" else None,
+            "pipeline_code_sha256": digest.hexdigest()[:16]}
 
 
 def main(argv: list[str] | None = None) -> int:

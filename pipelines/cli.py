@@ -159,18 +159,16 @@ def recover_dead_runs(instance) -> list[tuple[str, int]]:
     )
     for record in unfinished:
         run = record.dagster_run
-        pids = [
-            int(entry.dagster_event.engine_event_data.metadata["pid"].value)
+        pids = [  # (pid, a time at which that process was running it)
+            (int(entry.dagster_event.engine_event_data.metadata["pid"].value), entry.timestamp)
             for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
             if "pid" in (entry.dagster_event.engine_event_data.metadata or {})
         ]
-        since = record.start_time or record.create_timestamp.timestamp()
-        if not pids or any(pid_alive(pid, since) for pid in pids):
+        if not pids or any(pid_alive(pid, seen) for pid, seen in pids):
             continue
-        instance.report_run_failed(
-            run, f"The run's process (pid {pids[-1]}) died without ending the run."
-        )
-        recovered.append((run.run_id, pids[-1]))
+        pid = pids[-1][0]
+        instance.report_run_failed(run, f"The run's process (pid {pid}) died without ending the run.")
+        recovered.append((run.run_id, pid))
     storage = instance.event_log_storage
     if storage.supports_global_concurrency_limits:
         for run_id in storage.get_concurrency_run_ids():

@@ -54,9 +54,22 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     return con.execute(sql).df()
 
 
+#: SQL types of the columns that the Python layer produces (DOUBLE otherwise), so
+#: that a table keeps its types when it happens to be empty.
+COLUMN_TYPES = {
+    **dict.fromkeys(["wave_id", "group_level", "group_id", "parent_group_id", "measure", "construct",
+                     "from_wave", "to_wave", "from_group_id", "change", "quadrant", "outcome", "method",
+                     "suppression_reason", "theme", "theme_label", "sentiment_label", "text"], "VARCHAR"),
+    "suppressed": "BOOLEAN",
+    **dict.fromkeys(["n_respondents", "n_items", "n_groups", "n", "n_comments", "min_group_size",
+                     "comment_min_group_size"], "BIGINT"),
+}
+
+
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
     con.register("incoming_frame", frame)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM incoming_frame")
+    columns = ", ".join(f'CAST("{c}" AS {COLUMN_TYPES.get(c, "DOUBLE")}) AS "{c}"' for c in frame.columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM incoming_frame")
     con.unregister("incoming_frame")
 
 
@@ -91,6 +104,7 @@ def _python_layer(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         _df(con, "SELECT * FROM int_group_atoms ORDER BY ALL"),
         history,
         settings.min_group_size,
+        complementary=settings.differencing_protection,
     )
     _register(con, "int_suppression", suppression)
     themes, quotes = comment_marts(

@@ -16,7 +16,8 @@ COLUMNS = ["wave_id", "group_level", "group_id", "suppressed", "suppression_reas
 
 
 def suppression_table(
-    sizes: pd.DataFrame, group_atoms: pd.DataFrame, history: pd.DataFrame, k: int
+    sizes: pd.DataFrame, group_atoms: pd.DataFrame, history: pd.DataFrame, k: int,
+    complementary: bool = True,
 ) -> pd.DataFrame:
     parts = []
     for wave_id, wave_sizes in sizes.groupby("wave_id", sort=True):
@@ -26,7 +27,7 @@ def suppression_table(
             wave_atoms[wave_atoms["group_level"] == "org"][["atom_id", "n"]]
             .sort_values("atom_id").reset_index(drop=True)
         )
-        decided = protect(groups, atoms, k)
+        decided = protect(groups, atoms, k, complementary=complementary)
         merged = groups[["group_key", "group_level", "group_id"]].merge(decided, on="group_key")
         merged.insert(0, "wave_id", wave_id)
         parts.append(merged[COLUMNS])

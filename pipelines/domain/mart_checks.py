@@ -6,9 +6,9 @@ import duckdb
 
 from pipelines.domain.settings import Settings
 
-CORE_MARTS = ("mart_team_construct_scores", "mart_team_balance", "mart_construct_reliability",
-              "mart_construct_icc", "mart_participation", "mart_enps", "mart_data_quality")
-ALL_MARTS = CORE_MARTS + ("mart_team_changes", "mart_drivers", "mart_alerts")
+ALL_MARTS = ("mart_team_construct_scores", "mart_team_balance", "mart_construct_reliability",
+             "mart_construct_icc", "mart_participation", "mart_enps", "mart_data_quality",
+             "mart_team_changes", "mart_drivers", "mart_alerts", "mart_comment_themes", "mart_comments")
 #: Figures a suppressed row must not carry, per mart.
 FIGURES = {
     "mart_team_construct_scores": ("n_respondents", "score_0_100", "score_ci_low", "score_ci_high",
@@ -29,11 +29,25 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
 
+#: Marts that must have rows whenever their inputs allow it: (mart, condition on the build).
+EXPECTED_ROWS = {
+    "mart_team_construct_scores": "SELECT true",
+    "mart_data_quality": "SELECT true",
+    "mart_construct_reliability": "SELECT count(*) > 0 FROM mart_team_construct_scores",
+    "mart_team_balance": """SELECT count(DISTINCT construct) = 4 FROM mart_team_construct_scores
+                            WHERE construct IN ('trust', 'empowerment', 'clarity', 'accountability')""",
+    "mart_construct_icc": """SELECT count(*) > 0 FROM (SELECT wave_id FROM dim_groups
+                             WHERE group_level = 'team' GROUP BY ALL HAVING count(*) >= 2)""",
+}
+
+
 def marts_complete(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
     tables = _tables(con)
     problems = [f"{t} is missing" for t in ALL_MARTS if t not in tables]
-    problems += [f"{t} is empty" for t in CORE_MARTS
-                 if t in tables and con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0]
+    for table, condition in EXPECTED_ROWS.items():
+        if table in tables and con.execute(condition).fetchone()[0]:
+            if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
+                problems.append(f"{table} is empty although its inputs are there")
     return problems
 
 

@@ -22,6 +22,7 @@ DEFAULT_SETTINGS_YAML = """\
 # Confidentiality (docs/confidentiality.md)
 min_group_size: 5              # k: groups with fewer respondents show no figure at all (never below 3)
 comment_min_group_size: 10     # comments and themes are shown only for groups this large
+differencing_protection: true  # also hide groups whose figures would reveal a small group by subtraction
 
 # Scoring (docs/marts.md)
 quadrant_threshold: 60         # the "high" line on the 0-100 scale for the balance quadrant
@@ -46,6 +47,7 @@ report_formats: [html, pdf]
 class Settings:
     min_group_size: int = 5
     comment_min_group_size: int = 10
+    differencing_protection: bool = True
     quadrant_threshold: float = 60.0
     min_effect: float = 5.0
     min_progress: float = 100.0

@@ -39,7 +39,7 @@ def vendor_run(tmp_path_factory, shared_dir) -> DemoRun:
 
 def test_every_sample_is_loaded_and_accounted_for(vendor_run):
     quality = vendor_run.frame("SELECT * FROM mart_data_quality").set_index("survey_id")
-    for _, _, survey, wave, fmt in SAMPLES:
+    for _, _, survey, _wave, fmt in SAMPLES:
         row = quality.loc[survey]
         assert row["format"] == fmt
         assert row["status"] in {"accepted", "partly_quarantined"}, row["message"]

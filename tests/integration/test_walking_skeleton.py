@@ -64,3 +64,11 @@ def test_html_report_is_written(demo_run):
     reports = demo_run.ws.reports_dir
     assert (reports / "index.html").exists()
     assert list(reports.glob("*/org.html"))
+
+
+def test_every_mart_has_rows_on_the_demo(demo_run):
+    tables = [r[0] for r in demo_run.query(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'mart_%'")]
+    assert len(tables) >= 12
+    empty = [t for t in tables if demo_run.query(f"SELECT count(*) FROM {t}")[0][0] == 0]
+    assert not empty, empty
