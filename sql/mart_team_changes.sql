@@ -26,7 +26,7 @@ protected as (
         and later.group_id = changes.group_id
     left join suppression as earlier
         on earlier.wave_id = changes.from_wave
-        and earlier.group_level = if(changes.from_group_id = changes.group_id, changes.group_level, 'lineage')
+        and earlier.group_level = changes.from_group_level
         and earlier.group_id = changes.from_group_id
 ),
 

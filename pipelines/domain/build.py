@@ -58,7 +58,7 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 #: that a table keeps its types when it happens to be empty.
 COLUMN_TYPES = {
     **dict.fromkeys(["wave_id", "group_level", "group_id", "parent_group_id", "measure", "construct",
-                     "from_wave", "to_wave", "from_group_id", "change", "quadrant", "outcome", "method",
+                     "from_wave", "to_wave", "from_group_level", "from_group_id", "change", "quadrant", "outcome", "method",
                      "suppression_reason", "theme", "theme_label", "sentiment_label", "text"], "VARCHAR"),
     "suppressed": "BOOLEAN",
     **dict.fromkeys(["n_respondents", "n_items", "n_groups", "n", "n_comments", "min_group_size",

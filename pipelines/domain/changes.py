@@ -68,14 +68,16 @@ def team_changes(
                 history.append({"wave_id": from_wave, "group_id": history_id, "teams": sources})
             rows.append({
                 "group_level": rec.group_level, "group_id": rec.group_id, "construct": rec.measure,
-                "from_wave": from_wave, "to_wave": to_wave, "from_group_id": history_id,
+                "from_wave": from_wave, "to_wave": to_wave,
+                "from_group_level": "lineage" if len(sources) > 1 else rec.group_level,
+                "from_group_id": history_id,
                 "delta": m2 - m1,
                 "p_value": welch_summary(n1, m1, sd1, rec.n_respondents, m2, sd2),
                 "hedges_g": hedges_g_summary(n1, m1, sd1, rec.n_respondents, m2, sd2),
             })
     changes = pd.DataFrame(rows, columns=[
-        "group_level", "group_id", "construct", "from_wave", "to_wave", "from_group_id",
-        "delta", "p_value", "hedges_g",
+        "group_level", "group_id", "construct", "from_wave", "to_wave", "from_group_level",
+        "from_group_id", "delta", "p_value", "hedges_g",
     ])
     return _call_changes(changes, min_effect), pd.DataFrame(history, columns=["wave_id", "group_id", "teams"])
 

@@ -14,8 +14,7 @@ where that family is non-NULL. Three independent tests are run, all in exact rat
 arithmetic:
 
 - the candidate sets below k named in the brief (every group, atom, pairwise difference and
-  intersection, parent minus its published children, pair of atoms), via
-  `privacy.adversary.derivable_sets`;
+  intersection, parent minus its published children, pair of atoms), each tested exactly;
 - `privacy.adversary.attack` itself;
 - an exhaustive search written here: every 0/1 vector of the row space that vanishes on the
   atoms with k or more respondents (so every derivable set below k, whatever its shape).
@@ -41,7 +40,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.domain.models import run_models
-from pipelines.domain.privacy import attack, derivable_sets
+from pipelines.domain.privacy import attack
 from pipelines.domain.privacy.adversary import ExactSpan
 
 CONSTRUCTS = ("trust", "empowerment", "clarity", "accountability")
@@ -54,16 +53,29 @@ NODE_BUDGET = 2_000_000
 # the split-off "Platform Reliability" and the renamed "Technical Support" after it).
 SHRINK: dict[str, dict[str, int]] = {
     "2025-11": {
-        "SMB Sales East": 3, "Mobile": 4, "Billing": 1, "Renewals": 2, "Procurement": 3,
+        "SMB Sales East": 3,
+        "Mobile": 4,
+        "Billing": 1,
+        "Renewals": 2,
+        "Procurement": 3,
         "Community": 4,
     },
     "2026-05": {
-        "Platform Reliability": 3, "Security": 2, "People Operations": 4, "Billing": 3,
-        "Onboarding": 1, "Mid-Market Sales": 4, "Technical Support": 2,
+        "Platform Reliability": 3,
+        "Security": 2,
+        "People Operations": 4,
+        "Billing": 3,
+        "Onboarding": 1,
+        "Mid-Market Sales": 4,
+        "Technical Support": 2,
     },
     "2026-11": {
-        "Platform Reliability": 2, "Data Engineering": 4, "Mid-Market Sales": 3,
-        "People Operations": 1, "Billing": 4, "Partnerships": 2,
+        "Platform Reliability": 2,
+        "Data Engineering": 4,
+        "Mid-Market Sales": 3,
+        "People Operations": 1,
+        "Billing": 4,
+        "Partnerships": 2,
     },
 }
 
@@ -95,7 +107,9 @@ def shrink_teams(home: Path, plan: dict[str, dict[str, int]] = SHRINK) -> None:
         else:  # Qualtrics: embedded-data team column, two or three header rows
             skip = 3 if rows[2] and rows[2][0].startswith("{") else 2
             email_col, team_col = header.index("RecipientEmail"), header.index("team")
-            status, progress, finished = (header.index(c) for c in ("Status", "Progress", "Finished"))
+            status, progress, finished = (
+                header.index(c) for c in ("Status", "Progress", "Finished")
+            )
 
             def team_of(row, team_col=team_col):
                 return row[team_col].strip()
@@ -251,7 +265,9 @@ def read_structure(state_file: Path, sql_dir: Path) -> Structure:
     return Structure(
         groups={w: dict(g) for w, g in groups.items()},
         info={w: dict(i) for w, i in info.items()},
-        roster_groups={w: {k: frozenset(v) for k, v in g.items()} for w, g in roster_groups.items()},
+        roster_groups={
+            w: {k: frozenset(v) for k, v in g.items()} for w, g in roster_groups.items()
+        },
         truth={w: dict(t) for w, t in truth.items()},
         teams=dict(team_sizes),
     )
@@ -264,9 +280,7 @@ def lineage_groups(lineage: pd.DataFrame, groups: dict) -> list[tuple[str, str, 
     for earlier, later in zip(waves, waves[1:], strict=False):
         rows = lineage[lineage["effective_wave_id"] == later]
         for _, part in rows.groupby("to_team_id"):
-            sources = sorted(
-                t for t in set(part["from_team_id"]) if f"team|{t}" in groups[earlier]
-            )
+            sources = sorted(t for t in set(part["from_team_id"]) if f"team|{t}" in groups[earlier])
             if len(sources) > 1:
                 atoms = frozenset().union(*(groups[earlier][f"team|{t}"] for t in sources))
                 out.append((earlier, "lineage|" + " + ".join(sources), atoms))
@@ -295,8 +309,12 @@ def read_published(marts_file: Path) -> tuple[list[Equation], dict]:
         frames = {
             name: con.execute(f"SELECT * FROM {name}").df()
             for name in (
-                "mart_participation", "mart_enps", "mart_team_construct_scores",
-                "mart_team_balance", "mart_team_changes", "mart_drivers",
+                "mart_participation",
+                "mart_enps",
+                "mart_team_construct_scores",
+                "mart_team_balance",
+                "mart_team_changes",
+                "mart_drivers",
             )
         }
     eqs: list[Equation] = []
@@ -306,17 +324,29 @@ def read_published(marts_file: Path) -> tuple[list[Equation], dict]:
 
     for r in frames["mart_participation"].itertuples(index=False):
         if not pd.isna(r.respondents):
-            add(r.wave_id, "participation", f"{r.group_level}|{r.group_id}", {
-                "respondents": float(r.respondents),
-                "headcount": None if pd.isna(r.headcount) else float(r.headcount),
-            })
+            add(
+                r.wave_id,
+                "participation",
+                f"{r.group_level}|{r.group_id}",
+                {
+                    "respondents": float(r.respondents),
+                    "headcount": None if pd.isna(r.headcount) else float(r.headcount),
+                },
+            )
     for r in frames["mart_enps"].itertuples(index=False):
         if not pd.isna(r.n_respondents):
             n = float(r.n_respondents)
-            add(r.wave_id, "enps", f"{r.group_level}|{r.group_id}", {
-                "n_enps": n, "promoters": round(r.promoters * n), "passives": round(r.passives * n),
-                "detractors": round(r.detractors * n),
-            })
+            add(
+                r.wave_id,
+                "enps",
+                f"{r.group_level}|{r.group_id}",
+                {
+                    "n_enps": n,
+                    "promoters": round(r.promoters * n),
+                    "passives": round(r.passives * n),
+                    "detractors": round(r.detractors * n),
+                },
+            )
     scores = frames["mart_team_construct_scores"]
     later_score = {}
     for r in scores.itertuples(index=False):
@@ -324,10 +354,17 @@ def read_published(marts_file: Path) -> tuple[list[Equation], dict]:
             key = f"{r.group_level}|{r.group_id}"
             later_score[(r.wave_id, key, r.construct)] = r.score_0_100
             n = float(r.n_respondents)
-            add(r.wave_id, f"construct:{r.construct}", key, {
-                f"{r.construct}:n": n, f"{r.construct}:sum": r.score_0_100 * n,
-                f"{r.construct}:favorable": None, f"{r.construct}:answers": None,
-            })
+            add(
+                r.wave_id,
+                f"construct:{r.construct}",
+                key,
+                {
+                    f"{r.construct}:n": n,
+                    f"{r.construct}:sum": r.score_0_100 * n,
+                    f"{r.construct}:favorable": None,
+                    f"{r.construct}:answers": None,
+                },
+            )
     for r in frames["mart_team_changes"].itertuples(index=False):
         if pd.isna(r.delta):
             continue
@@ -340,19 +377,26 @@ def read_published(marts_file: Path) -> tuple[list[Equation], dict]:
             earlier = f"{r.group_level}|{r.from_group_id}"
         # The earlier group's mean is the later mean minus delta; its n is not shown, but the
         # adversary is credited with n and n x mean (the p-value and g carry n).
-        add(r.from_wave, f"construct:{r.construct}", earlier, {
-            f"{r.construct}:n": None, f"{r.construct}:sum": None,
-            f"{r.construct}:mean_from_change":
-                later_score.get((r.to_wave, later, r.construct), float("nan")) - r.delta,
-        })
+        add(
+            r.from_wave,
+            f"construct:{r.construct}",
+            earlier,
+            {
+                f"{r.construct}:n": None,
+                f"{r.construct}:sum": None,
+                f"{r.construct}:mean_from_change": later_score.get(
+                    (r.to_wave, later, r.construct), float("nan")
+                )
+                - r.delta,
+            },
+        )
     for r in frames["mart_team_balance"].itertuples(index=False):
         key = f"{r.group_level}|{r.group_id}"
         for index in INDICES:
             if not pd.isna(getattr(r, index)):
                 add(r.wave_id, f"index:{index}", key, {f"{index}:mean": getattr(r, index)})
-    for r in frames["mart_drivers"].drop_duplicates(["wave_id", "group_level", "group_id"]).itertuples(
-        index=False
-    ):
+    drivers = frames["mart_drivers"].drop_duplicates(["wave_id", "group_level", "group_id"])
+    for r in drivers.itertuples(index=False):
         if not pd.isna(r.n):
             add(r.wave_id, "drivers", f"{r.group_level}|{r.group_id}", {"drivers:n": float(r.n)})
     decisions = _decisions(frames)
@@ -361,7 +405,8 @@ def read_published(marts_file: Path) -> tuple[list[Equation], dict]:
 
 def _decisions(frames: dict) -> dict:
     """Per wave: group_key -> suppression_reason ('' = published), from the balance mart (one
-    row per group) and, for lineage groups, from the changes mart."""
+    row per team, department, organisation and cut). Lineage groups show only through the
+    changes mart, as an earlier-wave figure (see the equations)."""
     out: dict = defaultdict(dict)
     for r in frames["mart_team_balance"].itertuples(index=False):
         out[r.wave_id][f"{r.group_level}|{r.group_id}"] = (
@@ -378,8 +423,9 @@ def families(equations: list[Equation]) -> dict[tuple[str, str], set[str]]:
     return dict(out)
 
 
-#: Which respondents stand behind each family's figures (the figure-level k rule).
 def family_count(family: str) -> str:
+    """Which respondents stand behind a family's figures (the figure-level k rule): eNPS
+    answerers, respondents with a construct (or index) score, complete cases for drivers."""
     if family == "enps":
         return "n_enps"
     if family.startswith("construct:"):
@@ -442,7 +488,8 @@ class Finding:
 
 @dataclass
 class AttackResult:
-    targets: int = 0  # candidate sets below k tested
+    targets: int = 0  # candidate sets below k tested, summed over the systems
+    distinct_targets: set = field(default_factory=set)  # (wave, atoms) of those candidates
     findings: list[Finding] = field(default_factory=list)
     exhaustive_complete: bool = True
     tests: int = 0  # (wave, family, rule) systems tested
@@ -456,60 +503,88 @@ def run_attack(structure: Structure, equations: list[Equation], k: int) -> Attac
     for (wave, family), published in sorted(families(equations).items()):
         for rule in ("respondents", family_count(family)):
             counts = structure.counts(wave, rule)
-            signature = (wave, frozenset(published), tuple(sorted(counts.items())))
+            # privacy.adversary.attack checks protect()'s own rule (respondents); the figure's
+            # own count is checked by the candidate sets and the exhaustive search
+            module = rule == "respondents"
+            signature = (wave, frozenset(published), tuple(sorted(counts.items())), module)
             if signature not in cache:
-                cache[signature] = _attack_one(structure, wave, published, counts, k)
+                cache[signature] = _attack_one(structure, wave, published, counts, k, module)
             targets, found, complete = cache[signature]
             result.tests += 1
-            result.targets += targets
+            result.targets += len(targets)
+            result.distinct_targets.update((wave, t) for t in targets)
             result.exhaustive_complete &= complete
             for how, atoms, label, recovered in found:
-                result.findings.append(Finding(
-                    wave, family, rule, how, atoms, sum(counts[a] for a in atoms), label,
-                    recovered,
-                ))
+                result.findings.append(
+                    Finding(
+                        wave,
+                        family,
+                        rule,
+                        how,
+                        atoms,
+                        sum(counts[a] for a in atoms),
+                        label,
+                        recovered,
+                    )
+                )
             if rule == family_count(family):
                 break  # the same rule twice
     return result
 
 
-def _attack_one(structure, wave, published, counts, k):
+def _attack_one(structure, wave, published, counts, k, module=True):
     groups = structure.groups[wave]
-    atoms_df = pd.DataFrame({"atom_id": list(counts), "n": list(counts.values())})
-    pub = pd.DataFrame({
-        "group_key": sorted(published), "atoms": [tuple(groups[g]) for g in sorted(published)],
-    })
-    # 1. the candidate families, tested with privacy.adversary.derivable_sets
-    candidates = candidate_sets(structure, wave, published, counts, k)
+    rows = [groups[g] for g in sorted(published)]
+    space = SmallSpace(rows, counts, k)
+    span = None
+
+    def weights(atoms: frozenset) -> dict:
+        nonlocal span
+        if span is None:  # only needed to explain a leak
+            span = ExactSpan(a for a, n in counts.items() if n > 0)
+            for key in sorted(published):
+                span.add(key, [a for a in groups[key] if counts[a] > 0])
+        return {g: int(w) if w.denominator == 1 else w for g, w in span.recover(atoms).items()}
+
     found = []
-    span = ExactSpan(a for a, n in counts.items() if n > 0)
-    for key in sorted(published):
-        span.add(key, [a for a in groups[key] if counts[a] > 0])
-    for atoms in derivable_sets(pub, atoms_df, list(candidates)):
-        weights = span.recover([a for a in atoms if counts[a] > 0])
-        found.append(("candidate", atoms, candidates[atoms], weights))
-    # 2. privacy.adversary.attack on the same published groups
-    frame = pd.DataFrame([
-        {"group_key": key, "group_level": structure.info[wave][key][0],
-         "group_id": structure.info[wave][key][1], "parent_group_id": structure.info[wave][key][2],
-         "n": sum(counts[a] for a in atoms), "atoms": tuple(sorted(atoms))}
-        for key, atoms in sorted(groups.items())
-    ])
-    for f in attack(frame, atoms_df, published, k):
-        found.append(("attack", f["atoms"], f["label"], f["recovered_from"]))
-    # 3. the exhaustive search over the derivable space of the small atoms
-    sets, complete = small_derivable_sets([groups[g] for g in sorted(published)], counts, k)
+    # 1. the candidate sets below k, each tested exactly against the small-atom space
+    candidates = candidate_sets(structure, wave, published, counts, k)
+    for atoms, label in candidates.items():
+        if space.contains(atoms):
+            found.append(("candidate", atoms, label, weights(atoms)))
+    # 2. privacy.adversary.attack (its own enumeration and its own exact rank tests)
+    if module:
+        frame = pd.DataFrame(
+            [
+                {
+                    "group_key": key,
+                    "group_level": structure.info[wave][key][0],
+                    "group_id": structure.info[wave][key][1],
+                    "parent_group_id": structure.info[wave][key][2],
+                    "n": sum(counts[a] for a in atoms),
+                    "atoms": tuple(sorted(atoms)),
+                }
+                for key, atoms in sorted(groups.items())
+            ]
+        )
+        atoms_df = pd.DataFrame({"atom_id": list(counts), "n": list(counts.values())})
+        for f in attack(frame, atoms_df, published, k):
+            found.append(("attack", f["atoms"], f["label"], f["recovered_from"]))
+    # 3. the exhaustive search: every set below k of the derivable space
+    sets, complete = space.small_sets()
     for atoms in sets:
-        found.append(("exhaustive", atoms, "exhaustive", span.recover(atoms)))
-    return len(candidates), found, complete
+        found.append(("exhaustive", atoms, "exhaustive", weights(atoms)))
+    return list(candidates), found, complete
 
 
 def candidate_sets(structure, wave, published, counts, k) -> dict[frozenset, str]:
     """Every group, atom, difference and intersection of two groups, parent minus its
     published children (by parent id and by containment, one level at a time) and pair of
     atoms, whose total lies in 1..k-1 (zero atoms are known to be empty and dropped)."""
-    groups = {key: frozenset(a for a in atoms if counts[a] > 0)
-              for key, atoms in structure.groups[wave].items()}
+    groups = {
+        key: frozenset(a for a in atoms if counts[a] > 0)
+        for key, atoms in structure.groups[wave].items()
+    }
     out: dict[frozenset, str] = {}
 
     def offer(atoms: frozenset, label: str) -> None:
@@ -530,10 +605,19 @@ def candidate_sets(structure, wave, published, counts, k) -> dict[frozenset, str
     info = structure.info[wave]
     for parent in keys:
         for level in sorted({info[c][0] for c in published}):
-            named = [c for c in published if info[c][0] == level and c != parent
-                     and f"{info[parent][0]}|{info[c][2]}" == parent and groups[c] <= groups[parent]]
-            inside = [c for c in published if info[c][0] == level and c != parent
-                      and groups[c] < groups[parent]]
+            named = [
+                c
+                for c in published
+                if info[c][0] == level
+                and c != parent
+                and f"{info[parent][0]}|{info[c][2]}" == parent
+                and groups[c] <= groups[parent]
+            ]
+            inside = [
+                c
+                for c in published
+                if info[c][0] == level and c != parent and groups[c] < groups[parent]
+            ]
             for children, how in ((named, "reported"), (inside, "contained")):
                 if children:
                     rest = groups[parent] - frozenset().union(*(groups[c] for c in children))
@@ -544,101 +628,110 @@ def candidate_sets(structure, wave, published, counts, k) -> dict[frozenset, str
     return out
 
 
-def small_derivable_sets(
-    rows: list[frozenset], counts: dict[str, int], k: int, budget: int = NODE_BUDGET
-) -> tuple[list[frozenset], bool]:
-    """Every set of atoms holding 1..k-1 respondents whose total the rows determine.
+class SmallSpace:
+    """W: the derivable vectors (row space of the published groups) that vanish on every atom
+    with k or more respondents. Every set of atoms holding 1..k-1 respondents lies in W when
+    its total is derivable (and only then).
 
-    Exact Gauss-Jordan elimination over the rationals with the atoms of k or more respondents
-    as the first columns: the reduced rows whose pivot lies among the small atoms then span W,
-    the derivable vectors that vanish on every large atom, and a set below k can only be a 0/1
-    vector of W. A vector of W is the sum of its basis rows weighted by its own values on the
-    pivots, so a 0/1 vector is the sum of a subset T of rows whose pivot atoms alone hold fewer
-    than k respondents: a depth-first search over T, pruned when a column that no later row
-    touches is already outside {0, 1}. Returns (sets, complete)."""
-    big = sorted(a for a, n in counts.items() if n >= k)
-    small = sorted(a for a, n in counts.items() if 0 < n < k)
-    order = big + small
-    column = {a: i for i, a in enumerate(order)}
-    pivots: dict[int, dict[int, Fraction]] = {}
-    for row in rows:
-        vector = {column[a]: Fraction(1) for a in row if a in column}
-        for col in sorted(pivots):
-            factor = vector.get(col)
-            if factor:
-                for c, v in pivots[col].items():
-                    new = vector.get(c, Fraction(0)) - factor * v
-                    if new:
-                        vector[c] = new
-                    else:
-                        vector.pop(c, None)
-        if not vector:
-            continue
-        lead = min(vector)
-        scale = vector[lead]
-        vector = {c: v / scale for c, v in vector.items()}
-        for other in pivots.values():
-            factor = other.get(lead)
-            if factor:
-                for c, v in vector.items():
-                    new = other.get(c, Fraction(0)) - factor * v
-                    if new:
-                        other[c] = new
-                    else:
-                        other.pop(c, None)
-        pivots[lead] = vector
-    basis = [(p, pivots[p]) for p in sorted(pivots) if p >= len(big)]
-    if not basis:
-        return [], True
-    n_of = [counts[a] for a in order]
-    last_touch: dict[int, int] = {}
-    for i, (_, row) in enumerate(basis):
-        for c in row:
-            last_touch[c] = i
-    found: list[frozenset] = []
-    nodes = 0
+    Exact Gauss-Jordan elimination over the rationals, with the atoms of k or more respondents
+    as the first columns: the reduced rows whose pivot lies among the small atoms span W, and a
+    vector of W is the sum of those rows weighted by its own values on their pivots."""
 
-    def dfs(start: int, total: dict[int, Fraction], pivot_n: int) -> bool:
-        nonlocal nodes
-        for i in range(start, len(basis)):
-            nodes += 1
-            if nodes > budget:
-                return False
-            p, row = basis[i]
-            if pivot_n + n_of[p] >= k:
+    def __init__(self, rows: list[frozenset], counts: dict[str, int], k: int) -> None:
+        self.k = k
+        big = sorted(a for a, n in counts.items() if n >= k)
+        small = sorted(a for a, n in counts.items() if 0 < n < k)
+        self.order = big + small
+        self.column = {a: i for i, a in enumerate(self.order)}
+        self.n_of = [counts[a] for a in self.order]
+        pivots: dict[int, dict[int, Fraction]] = {}
+        for row in rows:
+            vector = {self.column[a]: Fraction(1) for a in row if a in self.column}
+            for col in sorted(pivots):
+                factor = vector.get(col)
+                if factor:
+                    _subtract(vector, factor, pivots[col])
+            if not vector:
                 continue
-            new = dict(total)
-            for c, v in row.items():
-                value = new.get(c, Fraction(0)) + v
-                if value:
-                    new[c] = value
-                else:
-                    new.pop(c, None)
-            # columns no later row touches are fixed: outside {0, 1}, or holding k or more
-            # respondents already, they cannot be repaired, so the branch is pruned
-            fixed = [(c, v) for c, v in new.items() if last_touch[c] <= i]
-            if any(v not in (0, 1) for _, v in fixed):
-                continue
-            if sum(n_of[c] for c, v in fixed if v == 1) >= k:
-                continue
-            if all(v == 1 for v in new.values()):
-                n = sum(n_of[c] for c in new)
-                if 0 < n < k:
-                    found.append(frozenset(order[c] for c in new))
-            if not dfs(i + 1, new, pivot_n + n_of[p]):
-                return False
-        return True
+            lead = min(vector)
+            scale = vector[lead]
+            vector = {c: v / scale for c, v in vector.items()}
+            for other in pivots.values():
+                factor = other.get(lead)
+                if factor:
+                    _subtract(other, factor, vector)
+            pivots[lead] = vector
+        self.rank = len(pivots)
+        self.basis = [(p, pivots[p]) for p in sorted(pivots) if p >= len(big)]
+        self.rows = dict(self.basis)
 
-    complete = dfs(0, {}, 0)
-    return sorted(set(found), key=lambda s: (len(s), sorted(s))), complete
+    def contains(self, atoms: frozenset) -> bool:
+        """True if the total of `atoms` (all small, with respondents) is derivable."""
+        target = {self.column[a] for a in atoms}
+        total: dict[int, Fraction] = {}
+        for col in target & set(self.rows):
+            for c, v in self.rows[col].items():
+                total[c] = total.get(c, Fraction(0)) + v
+        return {c for c, v in total.items() if v} == target and all(
+            v == 1 for v in total.values() if v
+        )
+
+    def small_sets(self, budget: int = NODE_BUDGET) -> tuple[list[frozenset], bool]:
+        """Every set of 1..k-1 respondents in W: a depth-first search over the subsets T of
+        basis rows whose pivot atoms alone hold fewer than k respondents, pruned as soon as a
+        column that no later row touches is outside {0, 1} or the fixed 1s reach k.
+        Returns (sets, complete)."""
+        basis, n_of, k = self.basis, self.n_of, self.k
+        last_touch: dict[int, int] = {}
+        for i, (_, row) in enumerate(basis):
+            for c in row:
+                last_touch[c] = i
+        found: list[frozenset] = []
+        nodes = 0
+
+        def dfs(start: int, total: dict[int, Fraction], pivot_n: int) -> bool:
+            nonlocal nodes
+            for i in range(start, len(basis)):
+                nodes += 1
+                if nodes > budget:
+                    return False
+                p, row = basis[i]
+                if pivot_n + n_of[p] >= k:
+                    continue
+                new = dict(total)
+                _subtract(new, Fraction(-1), row)
+                fixed = [(c, v) for c, v in new.items() if last_touch[c] <= i]
+                if any(v not in (0, 1) for _, v in fixed):
+                    continue
+                if sum(n_of[c] for c, v in fixed if v == 1) >= k:
+                    continue
+                if all(v == 1 for v in new.values()):
+                    n = sum(n_of[c] for c in new)
+                    if 0 < n < k:
+                        found.append(frozenset(self.order[c] for c in new))
+                if not dfs(i + 1, new, pivot_n + n_of[p]):
+                    return False
+            return True
+
+        complete = dfs(0, {}, 0)
+        return sorted(set(found), key=lambda s: (len(s), sorted(s))), complete
 
 
-def recovered_value(
-    finding: Finding, equations: list[Equation], figure: str
-) -> float | None:
+def _subtract(target: dict, factor: Fraction, row: dict) -> None:
+    """target -= factor x row, dropping zeros."""
+    for c, v in row.items():
+        new = target.get(c, Fraction(0)) - factor * v
+        if new:
+            target[c] = new
+        else:
+            target.pop(c, None)
+
+
+def recovered_value(finding: Finding, equations: list[Equation], figure: str) -> float | None:
     """The adversary's value of `figure` for the finding's set: sum of weight x published."""
     values = {
-        e.group_key: e.value for e in equations
+        e.group_key: e.value
+        for e in equations
         if e.wave == finding.wave and e.family == finding.family and e.figure == figure
     }
     if not finding.recovered_from or any(values.get(g) is None for g in finding.recovered_from):

@@ -320,6 +320,10 @@ def test_a_rejected_file_keeps_its_earlier_version_and_the_marts(tmp_path):
     target = ws.surveys_dir / "pulse" / "2026-01" / "base_2026-01.csv"
     renamed = [("Q1_3_v2" if h == "Q1_3" else h) for h in HEADER]
     target.write_bytes(csv_bytes(base_rows("2026-01"), renamed))
+    # and the roster loses its department column: rejected too, its earlier rows stay in use
+    roster = ws.roster_dir / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8").replace(",department,", ",division,"),
+                      encoding="utf-8")
     second = materialize_all(ws.home)
     assert second.success
     after = _snapshot(ws.marts_file)
@@ -346,3 +350,10 @@ def test_a_rejected_file_keeps_its_earlier_version_and_the_marts(tmp_path):
                    file_hash <> data_file_hash FROM file_loads l WHERE file_name = 'base_2026-01.csv'
         """).fetchone()
     assert held == BASE_ROWS and hashes  # the earlier accepted version's rows are still in use
+    with duckdb.connect(str(ws.state_file), read_only=True) as con:
+        issues = con.execute("SELECT path, record_number, column_name, rule, message FROM quarantine"
+                             ).fetchall()
+    assert len(issues) == 1 and issues[0][:4] == ("data/raw/roster/roster.csv", None,
+                                                  "(whole file)", "rejected")
+    assert "roster.csv: missing required column(s) ['department']" in issues[0][4]
+    assert "the earlier accepted version (if any) stays in use" in issues[0][4]
