@@ -44,6 +44,25 @@ import synth  # noqa: E402
 PY = sys.executable
 TANDEM = str(Path(PY).with_name("tandem"))
 GIB = 1024 ** 3
+CODE = REPO  # where the measured `pipelines` package and sql/ live (see --code)
+
+
+def code_env(**extra: str) -> dict:
+    """Environment that makes every Python process import `pipelines` from CODE."""
+    env = dict(os.environ, **extra)
+    if CODE != REPO:
+        env["PYTHONPATH"] = str(CODE) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def snapshot_head(target: Path) -> Path:
+    """Extract the committed pipeline code (HEAD) into `target`; read-only for the repo."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD", "pipelines", "sql", "docs",
+                              "dagster.yaml", "pyproject.toml"], cwd=REPO, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
 
 
 # --- measuring one command ---------------------------------------------------------------
@@ -106,8 +125,8 @@ def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_
     usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started_at = time.time()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(command, cwd=CODE, env=env or code_env(), stdout=out,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     sampler = TreeSampler(proc.pid, limit_bytes=int(rss_limit_gib * GIB))
     sampler.start()
     outcome = "ok"
@@ -145,8 +164,8 @@ def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_
 
 
 def dagster_steps(home: Path, sampler: TreeSampler | None) -> dict:
-    env = dict(os.environ, DAGSTER_HOME=str(home / ".dagster"), TANDEM_HOME=str(home))
-    text = subprocess.run([PY, str(HERE / "steps.py")], cwd=REPO, env=env, check=True,
+    env = code_env(DAGSTER_HOME=str(home / ".dagster"), TANDEM_HOME=str(home))
+    text = subprocess.run([PY, str(HERE / "steps.py")], cwd=CODE, env=env, check=True,
                           capture_output=True, text=True).stdout
     data = json.loads(text)
     for step in data.get("steps", {}).values():
@@ -210,13 +229,13 @@ def code_state() -> dict:
             return "?"
 
     digest = hashlib.sha256()
-    for path in sorted([*REPO.glob("pipelines/**/*.py"), *REPO.glob("sql/*.sql")]):
-        digest.update(str(path.relative_to(REPO)).encode())
+    for path in sorted([*CODE.glob("pipelines/**/*.py"), *CODE.glob("sql/*.sql")]):
+        digest.update(str(path.relative_to(CODE)).encode())
         digest.update(path.read_bytes())
     dirty = git("status", "--porcelain", "--", "pipelines", "sql")
     return {"commit": git("rev-parse", "--short", "HEAD"),
-            "dirty_files": len(dirty.splitlines()) if dirty != "?" else None,
-            "pipeline_code_sha256": digest.hexdigest()[:16]}
+            "worktree_dirty_files": len(dirty.splitlines()) if dirty != "?" else None,
+            "measured_code_sha256": digest.hexdigest()[:16]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true",
                    help="run the full run under py-spy (raw collapsed stacks, 50 Hz) "
                         "instead of bare; times are then a little inflated")
+    p.add_argument("--code", default="head",
+                   help="which pipeline code to measure: 'head' (a `git archive HEAD` snapshot, "
+                        "so that edits in progress do not change the code mid-run) or "
+                        "'worktree' (the files as they are now)")
     p.add_argument("--keep", action="store_true", help="keep the generated workspace")
     args = p.parse_args(argv)
 
@@ -260,10 +283,15 @@ def main(argv: list[str] | None = None) -> int:
     results_dir.mkdir(exist_ok=True)
     report: dict = {
         "name": name, "respondents": args.respondents, "items": args.items, "waves": args.waves,
-        "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "team_reports": args.team_reports, "report_formats": args.report_formats.split(","),
     }
     limits = {"timeout": args.timeout, "rss_limit_gib": args.rss_limit_gib}
+    global CODE
+    if args.code == "head" and not args.floor_only:
+        CODE = snapshot_head(root / "code")
+    report["code"] = {"measured": args.code, "path": str(CODE)}
+    report["machine"] = machine()
 
     # 1. generate
     t0 = time.perf_counter()
@@ -309,13 +337,13 @@ def run_pipeline(args, report: dict, home: Path, empty: Path, logs: Path, limits
                  summary: dict) -> None:
     formats = args.report_formats.split(",")
     for ws in (home, empty):
-        subprocess.run([TANDEM, "--home", str(ws), "init"], cwd=REPO, check=True,
+        subprocess.run([TANDEM, "--home", str(ws), "init"], cwd=CODE, env=code_env(), check=True,
                        capture_output=True)
         (ws / "tandem.yaml").write_text(settings_yaml(args.team_reports, formats))
 
     phases = set(args.phases.split(","))
     if "startup" in phases:  # Dagster's own start-up, two ways
-        env = dict(os.environ, TANDEM_HOME=str(empty), DAGSTER_HOME=str(empty / ".dagster"))
+        env = code_env(TANDEM_HOME=str(empty), DAGSTER_HOME=str(empty / ".dagster"))
         code = ("import dagster; from pipelines.definitions import defs; "
                 "d = defs(); d.resolve_job_def('tandem_nightly')")
         report["startup_import"] = strip(measure(
