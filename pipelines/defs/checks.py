@@ -35,7 +35,11 @@ def quarantined_rows(tandem: TandemWorkspace) -> dg.AssetCheckResult:
     rows = _state_rows(
         tandem,
         """
-        SELECT path, rows_quarantined FROM file_loads WHERE rows_quarantined > 0 ORDER BY path""",
+        SELECT path, rows_quarantined FROM file_loads WHERE rows_quarantined > 0
+        UNION ALL  -- rosters and the lineage map have no load record, only quarantine rows
+        SELECT path, count(DISTINCT record_number) FROM quarantine
+        WHERE path NOT IN (SELECT path FROM file_loads) GROUP BY path
+        ORDER BY path""",
     )
     return dg.AssetCheckResult(
         passed=not rows,

@@ -274,9 +274,12 @@ def test_unquoted_tsv_and_latin1(tmp_path):
     tsv = 'Timestamp\tEmail Address\tQ, with comma\n2026-01-01\ta@x\t"quoted start\n'
     p = read_export(_write(tmp_path, "g.tsv", tsv.encode("utf-8")))
     assert p.delimiter == "\t" and p.records.iloc[0, 2] == '"quoted start'
-    raw = "name;city\nJosé;Zürich\n".encode("cp1252") + b"\x81\x8d;x\n"
-    q = read_export(_write(tmp_path, "l.csv", raw))
-    assert q.encoding == "latin-1" and q.responses == 2 and q.records.iloc[0, 1] == "Zürich"
+    cp1252 = "name;city\nJosé;Zürich\n".encode("cp1252")
+    q = read_export(_write(tmp_path, "c.csv", cp1252))
+    assert q.encoding == "cp1252" and q.responses == 1 and q.records.iloc[0, 1] == "Zürich"
+    # 0x81 and 0x8D are neither UTF-8 nor cp1252 text: the file is rejected, naming the line
+    with pytest.raises(RejectedFile, match="line 3"):
+        read_export(_write(tmp_path, "l.csv", cp1252 + b"\x81\x8d;x\n"))
 
 
 def test_format_detected_from_content_not_name(tmp_path):
