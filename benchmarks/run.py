@@ -138,6 +138,7 @@ def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_
             pass
         if sampler.over_limit or time.perf_counter() - t0 > timeout:
             outcome = "rss_limit" if sampler.over_limit else "timeout"
+            stack = where_is(proc.pid)
             os.killpg(proc.pid, signal.SIGKILL)  # our own process group only
             proc.wait()
             break
@@ -156,11 +157,26 @@ def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_
         "loadavg_1m_before": round(load_before[0], 2), "loadavg_1m_after": round(os.getloadavg()[0], 2),
         "started_at": started_at,
     }
+    if outcome != "ok":
+        result["stack_when_stopped"] = stack
     result["_sampler"] = sampler
     print(f"    -> {result['outcome']} in {wall:.1f} s ({cpu:.1f} s CPU), peak RSS "
           f"{sampler.peak / GIB:.2f} GiB, load {load_before[0]:.1f} -> {os.getloadavg()[0]:.1f}",
           flush=True)
     return result
+
+
+def where_is(pid: int) -> list[str]:
+    """The Python stack of a process about to be stopped (py-spy dump), innermost first."""
+    spy = Path(PY).with_name("py-spy")
+    if not spy.exists():
+        return []
+    try:
+        out = subprocess.run([str(spy), "dump", "--pid", str(pid)], capture_output=True,
+                             text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [line.rstrip() for line in out.splitlines() if line.strip()][:60]
 
 
 def dagster_steps(home: Path, sampler: TreeSampler | None) -> dict:
@@ -369,6 +385,12 @@ def run_pipeline(args, report: dict, home: Path, empty: Path, logs: Path, limits
         run = measure(command if phase == "full" else [TANDEM, "--home", str(home), "run"],
                       label=f"{phase} run", log=logs / f"{phase}.log", **limits)
         run["dagster"] = dagster_steps(home, run["_sampler"])
+        stopped_at = run["started_at"] + run["seconds"]
+        for step in run["dagster"].get("steps", {}).values():
+            if "start" in step and "end" not in step:  # the step the stop interrupted
+                step["stopped_after_s"] = round(stopped_at - step["start"], 1)
+                step["peak_rss_gib"] = round(
+                    run["_sampler"].peak_between(step["start"], stopped_at) / GIB, 3)
         run["report_files_written"] = report_files(reports_dir, since=run["started_at"])
         run["report_files_total"] = report_files(reports_dir)
         if run["outcome"] != "ok":
@@ -431,6 +453,9 @@ def summary_table(r: dict) -> str:
                     lines.append(f"    {step_key:34} {step['seconds']:8.1f} s  "
                                  f"{step.get('peak_rss_gib', 0):6.2f} GiB  "
                                  f"cpu {step.get('cpu_seconds') or 0:7.1f} s")
+                elif "stopped_after_s" in step:
+                    lines.append(f"    {step_key:34} stopped after {step['stopped_after_s']} s  "
+                                 f"{step.get('peak_rss_gib', 0):6.2f} GiB")
             if run.get("report_files_written"):
                 rep = step_seconds(run, "leadership_reports") or 0
                 lines.append(f"    report files written: {run['report_files_written']} "

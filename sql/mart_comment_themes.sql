@@ -1,9 +1,36 @@
 -- Themes of the free-text comments per group and wave, only for groups with
--- at least the comment threshold of commenters.
+-- at least the comment threshold of commenters, with the change in each
+-- theme's share since the group's previous shown wave.
 with
 
 themes as (
     select * from int_comment_themes
+),
+
+group_waves as (
+    select distinct wave_id, group_level, group_id from themes
+),
+
+previous_wave as (
+    select
+        wave_id, group_level, group_id,
+        lag(wave_id) over (partition by group_level, group_id order by wave_id) as previous_wave_id
+    from group_waves
+),
+
+with_previous as (
+    select
+        themes.*,
+        previous_wave.previous_wave_id,
+        -- a theme nobody raised in the previous wave had a share of 0 there
+        if(previous_wave.previous_wave_id is null, null, coalesce(earlier.share, 0)) as previous_share
+    from themes
+    join previous_wave using (wave_id, group_level, group_id)
+    left join themes as earlier
+        on earlier.wave_id = previous_wave.previous_wave_id
+        and earlier.group_level = themes.group_level
+        and earlier.group_id = themes.group_id
+        and earlier.theme = themes.theme
 ),
 
 final as (
@@ -16,8 +43,10 @@ final as (
         construct,
         n_comments,
         round(share, 4) as share,
-        round(mean_sentiment, 4) as mean_sentiment
-    from themes
+        round(mean_sentiment, 4) as mean_sentiment,
+        previous_wave_id,
+        round(share - previous_share, 4) as share_change
+    from with_previous
 )
 
 select * from final

@@ -310,14 +310,16 @@ def _expected(cell: dict, wave: str, rows: dict) -> str | None:
             "gap": fmt_signed(r["gap_to_org"]),
             "priority": fmt_decimal(r["priority"]),
         }[metric]
-    if metric in ("n_comments", "share", "sentiment"):
+    if metric in ("n_comments", "share", "sentiment", "share_change"):
         r = one(
             "mart_comment_themes", wave_id=wave, group_level=level, group_id=group, theme=a["theme"]
         )
+        change = r.get("share_change")
         return {
             "n_comments": fmt_int(r["n_comments"]),
             "share": fmt_share(r["share"]),
             "sentiment": fmt_decimal(r["mean_sentiment"]),
+            "share_change": "" if change is None else f"{fmt_signed(change * 100)} pts",
         }[metric]
     return None
 

@@ -127,6 +127,7 @@ TABLES: dict[str, list[str]] = {
         "n_comments",
         "share",
         "mean_sentiment",
+        "share_change",
     ],
     "mart_comments": ["wave_id", "group_level", "group_id", "theme", "sentiment_label", "text"],
     "mart_alerts": [

@@ -164,13 +164,18 @@ def comments_section(ctx: Ctx) -> Section:
                         align="right",
                         attrs=attrs | {"metric": "sentiment"},
                     ),
+                    Cell(
+                        _share_change(t.get("share_change")),
+                        align="right",
+                        attrs=attrs | {"metric": "share_change"},
+                    ),
                 ]
             )
         section.blocks.append(
             Table(
-                ["Theme", "Area", "Comments", "Share", "Mean sentiment"],
+                ["Theme", "Area", "Comments", "Share", "Mean sentiment", "Since last wave"],
                 rows,
-                widths=[2.4, 1.6, 1, 1, 1.2],
+                widths=[2.2, 1.5, 0.9, 0.8, 1.1, 1.1],
                 attrs={"table": "themes"},
             )
         )
@@ -188,3 +193,10 @@ def comments_section(ctx: Ctx) -> Section:
             meta += f", {c['sentiment_label']}"
         section.blocks.append(Quote(str(c["text"]), meta))
     return section
+
+
+def _share_change(change: object) -> str:
+    """Change of a theme's share in percentage points: '+12 pts', or '' with no earlier wave."""
+    if is_missing(change):
+        return ""
+    return f"{fmt_signed(float(change) * 100)} pts"
