@@ -286,12 +286,14 @@ def main(argv: list[str] | None = None) -> int:
                         "so that edits in progress do not change the code mid-run) or "
                         "'worktree' (the files as they are now)")
     p.add_argument("--keep", action="store_true", help="keep the generated workspace")
+    p.add_argument("--workspace", help="measure an existing workspace (e.g. one whose full run "
+                   "was stopped) instead of generating one; no floor, no incremental phase")
     args = p.parse_args(argv)
 
     name = args.name or f"r{args.respondents}-i{args.items}-w{args.waves}"
     root = Path(args.workdir) / name
     shutil.rmtree(root, ignore_errors=True)
-    home = root / "ws"
+    home = Path(args.workspace).resolve() if args.workspace else root / "ws"
     empty = root / "empty"
     logs = root / "logs"
     logs.mkdir(parents=True)
@@ -306,8 +308,21 @@ def main(argv: list[str] | None = None) -> int:
     global CODE
     if args.code == "head" and not args.floor_only:
         CODE = snapshot_head(root / "code")
+    elif args.code not in ("head", "worktree"):
+        CODE = Path(args.code).resolve()  # an earlier snapshot, to measure the same code again
     report["code"] = {"measured": args.code, "path": str(CODE)}
     report["machine"] = machine()
+
+    if args.workspace:
+        report["workspace"] = str(home)
+        phases = set(args.phases.split(",")) - {"incremental"}
+        args.phases = ",".join(sorted(phases))
+        run_pipeline(args, report, home, empty, logs, limits, summary=None)
+        shutil.rmtree(root, ignore_errors=True)
+        out = results_dir / f"{name}.json"
+        out.write_text(json.dumps(report, indent=2, default=str))
+        print(f"results: {out}")
+        return 0
 
     # 1. generate
     t0 = time.perf_counter()
@@ -352,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_pipeline(args, report: dict, home: Path, empty: Path, logs: Path, limits: dict,
                  summary: dict) -> None:
     formats = args.report_formats.split(",")
-    for ws in (home, empty):
+    for ws in (home, empty) if summary is not None else (empty,):
         subprocess.run([TANDEM, "--home", str(ws), "init"], cwd=CODE, env=code_env(), check=True,
                        capture_output=True)
         (ws / "tandem.yaml").write_text(settings_yaml(args.team_reports, formats))

@@ -97,8 +97,9 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
                 else:
                     outcome = load_file(ws.home, raw, file_hash, codebook, key, roster_names,
                                         settings.max_comment_length)
-                _store(con, outcome)
-                _register(con, raw, file_hash, load_key)
+                with state.transaction(con):  # rows, load record and registry together
+                    _store(con, outcome)
+                    _register(con, raw, file_hash, load_key)
                 summary.files_loaded.append(raw.path)
                 summary.outcomes.append(outcome)
                 log(f"{raw.path}: {outcome.status}, {outcome.rows_read} read, "

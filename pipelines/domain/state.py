@@ -77,36 +77,44 @@ def connect(state_file: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: a run killed inside leaves the state as it was before."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Replace every row of a small whole-workspace table (roster, items, ...)."""
-    con.execute(f"DELETE FROM {table}")
-    if not frame.empty:
-        con.register("incoming", frame)
-        columns = ", ".join(frame.columns)
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
-        con.unregister("incoming")
+    """Replace every row of a small whole-workspace table (roster, items, ...), atomically."""
+    with transaction(con):
+        con.execute(f"DELETE FROM {table}")
+        if not frame.empty:
+            con.register("incoming", frame)
+            columns = ", ".join(frame.columns)
+            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+            con.unregister("incoming")
 
 
 def replace_file_rows(con: duckdb.DuckDBPyConnection, path: str, tables: dict[str, pd.DataFrame]) -> None:
-    """Swap one raw file's rows in every per-file table, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in PER_FILE_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE path = ?", [path])
-            frame = tables.get(table)
-            if frame is not None and not frame.empty:
-                con.register("incoming", frame)
-                columns = ", ".join(frame.columns)
-                con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
-                con.unregister("incoming")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    """Swap one raw file's rows in every per-file table (call inside `transaction`)."""
+    for table in PER_FILE_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE path = ?", [path])
+        frame = tables.get(table)
+        if frame is not None and not frame.empty:
+            con.register("incoming", frame)
+            columns = ", ".join(frame.columns)
+            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+            con.unregister("incoming")
 
 
 def forget_file(con: duckdb.DuckDBPyConnection, path: str) -> None:
     """A raw file was removed: drop its rows and its load record."""
-    replace_file_rows(con, path, {})
-    con.execute("DELETE FROM file_loads WHERE path = ?", [path])
-    con.execute("DELETE FROM file_registry WHERE path = ?", [path])
+    with transaction(con):
+        replace_file_rows(con, path, {})
+        con.execute("DELETE FROM file_loads WHERE path = ?", [path])
+        con.execute("DELETE FROM file_registry WHERE path = ?", [path])
