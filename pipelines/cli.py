@@ -67,10 +67,10 @@ def _demo(ws: Workspace, args) -> int:
     _init(ws)
     if not any(ws.surveys_dir.glob("*/codebook.yaml")):
         summary = generate_demo(ws.home, seed=args.seed)
-        print(
-            f"Generated the demo organisation in {ws.raw_dir}: "
-            f"{summary.get('teams', '?')} teams, {summary.get('employees', '?')} employees"
-        )
+        waves = sorted(summary["employees"])
+        print(f"Generated the demo organisation in {ws.raw_dir}: {len(waves)} waves "
+              f"({', '.join(waves)}), {summary['teams'][waves[-1]]} teams and "
+              f"{summary['employees'][waves[-1]]} employees at the latest wave")
     return _run(ws, args)
 
 
@@ -122,10 +122,16 @@ def _execute(ws: Workspace) -> int:
                 f"check {check.asset_check_key.name} ({check.severity.value}): {check.description}"
             )
     if not result.success:
-        print(
-            f"tandem: the run failed (run id {result.run_id}); the published marts were left as they were",
-            file=sys.stderr,
+        published = any(
+            e.asset_key == dg.AssetKey("published_marts")
+            for e in result.get_asset_materialization_events()
         )
+        outcome = (
+            "the new marts were published before a later step failed"
+            if published
+            else "the published marts were left as they were"
+        )
+        print(f"tandem: the run failed (run id {result.run_id}); {outcome}", file=sys.stderr)
         return 1
     print(f"Run {result.run_id} succeeded.")
     print(f"Marts:   {ws.marts_file}   (open them with: tandem sql)")
