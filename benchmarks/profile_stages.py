@@ -113,8 +113,17 @@ class TimedConnection:
 def instrument() -> None:
     import duckdb
 
-    from pipelines.domain import build, changes, ingest, loading, refresh, scoring, state
-    from pipelines.domain import comments_marts, disclosure  # noqa: F401
+    from pipelines.domain import (  # noqa: F401
+        build,
+        changes,
+        comments_marts,
+        disclosure,
+        ingest,
+        loading,
+        refresh,
+        scoring,
+        state,
+    )
     from pipelines.domain.report import render
 
     # ingest (survey_state)

@@ -272,7 +272,7 @@ def _csv_field(text: str) -> str:
 
 def _write_rows(fh, columns: list) -> None:
     """Write equal-length columns of ready-made CSV fields as rows."""
-    fh.write("\n".join(map(",".join, zip(*columns))))
+    fh.write("\n".join(map(",".join, zip(*columns, strict=True))))
     fh.write("\n")
 
 
