@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.domain.workspace import REPO_ROOT, Workspace
@@ -241,7 +242,9 @@ def _status(ws: Workspace, args) -> int:
             run = runs[0]
             stats = instance.get_run_stats(run.run_id)
             ended = stats.end_time or stats.start_time
-            print(f"last run: {run.run_id} {run.status.value} at {ended}")
+            when = (datetime.fromtimestamp(ended, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+                    if ended else "an unknown time")
+            print(f"last run: {run.run_id} {run.status.value} at {when}")
         else:
             print("last run: none yet")
     if ws.marts_file.exists():
