@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import re
 import shutil
 import threading
@@ -43,10 +44,17 @@ class Sampler(threading.Thread):
         self.samples: list[tuple[float, int]] = []
         self.interval = interval
         self.halt = threading.Event()
+        self.limit: int | None = None
 
     def run(self) -> None:
         while not self.halt.is_set():
-            self.samples.append((time.perf_counter(), _PROC.memory_info().rss))
+            rss = _PROC.memory_info().rss
+            self.samples.append((time.perf_counter(), rss))
+            if self.limit and rss > self.limit:
+                current = RECORDS[-1]["name"] if RECORDS else "?"
+                print(f"RSS {rss / GIB:.1f} GiB over the limit; last finished: {current}",
+                      flush=True)
+                os._exit(3)
             self.halt.wait(self.interval)
 
     def peak(self, start: float, end: float) -> int:
@@ -176,6 +184,32 @@ def instrument() -> None:
     wrap(render, "render_pdf", "reports", "render_pdf")
 
 
+def stub(parts: set[str]) -> None:
+    import pandas as pd
+
+    from pipelines.domain import build, changes, scoring
+
+    if "answers" in parts:
+        timed_df = build._df
+
+        def df(con, sql):
+            if "FROM int_answers_scored" in sql:
+                return pd.DataFrame(columns=["wave_id", "construct", "response_key", "item_id",
+                                             "value_keyed"])
+            return timed_df(con, sql)
+
+        build._df = df
+        reliability = scoring.construct_reliability
+        scoring.construct_reliability = lambda answers: reliability(answers.head(0))
+    if "suppression" in parts:  # primary suppression only: no complementary search
+        suppression = build.suppression_table
+        build.suppression_table = lambda *a, **k: suppression(*a, **{**k, "complementary": False})
+    if "drivers" in parts:
+        drivers = changes.drivers
+        changes.drivers = lambda scores, group_scores, *a, **k: drivers(scores.head(0),
+                                                                        group_scores, *a, **k)
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("workspace")
@@ -183,6 +217,13 @@ def main() -> int:
     p.add_argument("--report-jobs", type=int, default=0,
                    help="render only the first N report jobs (0: all)")
     p.add_argument("--json")
+    p.add_argument("--rss-limit-gib", type=float, default=16.0,
+                   help="exit at once if the process goes above this")
+    p.add_argument("--stub", default="",
+                   help="comma-separated parts of the build to replace by empty results, to "
+                        "measure the rest at a scale where they do not fit: 'answers' (the fetch "
+                        "of every answer into pandas and construct_reliability), 'drivers', "
+                        "'suppression' (primary suppression only, no complementary search)")
     args = p.parse_args()
     stages = set(args.stages.split(","))
 
@@ -198,8 +239,12 @@ def main() -> int:
     if src.settings_file.exists():
         shutil.copyfile(src.settings_file, scratch.settings_file)
     scratch.ensure_layout()
+    if "ingest" not in stages and src.state_file.exists():
+        scratch.state_file.symlink_to(src.state_file)  # build from the workspace's own state
 
     instrument()
+    stub(set(filter(None, args.stub.split(","))))
+    SAMPLER.limit = int(args.rss_limit_gib * GIB)
     SAMPLER.start()
     from pipelines.domain import build
     from pipelines.domain.pseudonym import load_key

@@ -153,7 +153,6 @@ def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_
         "outcome": outcome if outcome != "ok" or proc.returncode == 0 else "failed",
         "peak_rss_bytes": sampler.peak, "peak_rss_gib": round(sampler.peak / GIB, 3),
         "cpu_seconds": round(cpu, 2),  # user + system of the command and its waited-for children
-        "max_single_process_rss_gib": round(usage.ru_maxrss * 1024 / GIB, 3),
         "loadavg_1m_before": round(load_before[0], 2), "loadavg_1m_after": round(os.getloadavg()[0], 2),
         "started_at": started_at,
     }
