@@ -31,6 +31,9 @@ def build_marts(state_file: Path, build_file: Path, sql_dir: Path, settings: Set
     build_file.unlink(missing_ok=True)
     con = duckdb.connect(str(build_file))
     try:
+        # one thread: parallel float aggregation sums in a varying order, and the marts
+        # must be identical row for row between runs on the same input
+        con.execute("SET threads = 1")
         con.execute(f"ATTACH '{state_file}' AS state (READ_ONLY)")
         run_models(con, sql_dir, ("stg_", "int_"))
         _register(con, "int_settings", pd.DataFrame([{
