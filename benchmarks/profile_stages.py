@@ -121,18 +121,13 @@ class TimedConnection:
 def instrument() -> None:
     import duckdb
 
-    from pipelines.domain import (  # noqa: F401
-        build,
-        changes,
-        comments_marts,
-        disclosure,
-        ingest,
-        loading,
-        refresh,
-        scoring,
-        state,
-    )
+    from pipelines.domain import ingest  # noqa: F401
+    from pipelines.domain.ingest import loading  # noqa: F401
+    from pipelines.domain.marts import build, changes, disclosure, scoring  # noqa: F401
+    from pipelines.domain.marts import comments as comments_marts  # noqa: F401
     from pipelines.domain.report import render
+    from pipelines.domain.state import db as state  # noqa: F401
+    from pipelines.domain.state import refresh  # noqa: F401
 
     # ingest (survey_state)
     wrap(refresh, "_refresh_rosters", "ingest", "rosters: read, validate (GX), pseudonymize")
@@ -187,7 +182,7 @@ def instrument() -> None:
 def stub(parts: set[str]) -> None:
     import pandas as pd
 
-    from pipelines.domain import build, changes, scoring
+    from pipelines.domain.marts import build, changes, scoring
 
     if "answers" in parts:
         timed_df = build._df
@@ -227,7 +222,7 @@ def main() -> int:
     args = p.parse_args()
     stages = set(args.stages.split(","))
 
-    from pipelines.domain.workspace import SQL_DIR, Workspace
+    from pipelines.domain.config.workspace import SQL_DIR, Workspace
 
     src = Workspace(Path(args.workspace).resolve())
     scratch = Workspace(src.home.parent / (src.home.name + "-profile"))
@@ -246,9 +241,9 @@ def main() -> int:
     stub(set(filter(None, args.stub.split(","))))
     SAMPLER.limit = int(args.rss_limit_gib * GIB)
     SAMPLER.start()
-    from pipelines.domain import build
-    from pipelines.domain.pseudonym import load_key
-    from pipelines.domain.refresh import refresh_state
+    from pipelines.domain.ingest.pseudonym import load_key
+    from pipelines.domain.marts import build
+    from pipelines.domain.state.refresh import refresh_state
 
     totals = {}
     settings = scratch.settings()

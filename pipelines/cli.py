@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.domain.workspace import REPO_ROOT, Workspace
+from pipelines.domain.config.workspace import REPO_ROOT, Workspace
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _init(ws: Workspace, args=None) -> int:
-    from pipelines.domain.pseudonym import create_key_file
+    from pipelines.domain.ingest.pseudonym import create_key_file
 
     ws.ensure_layout()
     if create_key_file(ws.key_file):
@@ -76,8 +76,8 @@ def _demo(ws: Workspace, args) -> int:
 
 
 def _run(ws: Workspace, args=None) -> int:
-    from pipelines.domain.pseudonym import MissingKeyError, load_key
-    from pipelines.domain.publish import WorkspaceBusy, run_lock
+    from pipelines.domain.ingest.pseudonym import MissingKeyError, load_key
+    from pipelines.domain.publish.atomic import WorkspaceBusy, run_lock
 
     ws.ensure_layout()
     try:
@@ -152,7 +152,7 @@ def recover_dead_runs(instance) -> list[tuple[str, int]]:
     """
     import dagster as dg
 
-    from pipelines.domain.publish import pid_alive
+    from pipelines.domain.publish.atomic import pid_alive
 
     recovered = []
     unfinished = instance.get_run_records(
@@ -261,7 +261,7 @@ def _status(ws: Workspace, args) -> int:
 
 
 def _docs(ws: Workspace, args) -> int:
-    from pipelines.domain.data_dictionary import render
+    from pipelines.domain.marts.data_dictionary import render
 
     if not ws.marts_file.exists():
         print(f"tandem: no published marts at {ws.marts_file}; run `tandem run` first", file=sys.stderr)

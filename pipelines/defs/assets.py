@@ -8,11 +8,11 @@ import time
 import dagster as dg
 
 from pipelines.defs.resources import TandemWorkspace
-from pipelines.domain.alerts import deliver, new_alerts, read_alerts
-from pipelines.domain.build import build_marts
-from pipelines.domain.publish import build_path, clean_stale_builds, publish, write_meta
-from pipelines.domain.refresh import refresh_state
-from pipelines.domain.workspace import SQL_DIR
+from pipelines.domain.config.workspace import SQL_DIR
+from pipelines.domain.marts.alerts import deliver, new_alerts, read_alerts
+from pipelines.domain.marts.build import build_marts
+from pipelines.domain.publish.atomic import build_path, clean_stale_builds, publish, write_meta
+from pipelines.domain.state.refresh import refresh_state
 
 POOL = "duckdb"
 

@@ -4,8 +4,8 @@ import json
 
 import dagster as dg
 
-from pipelines.domain.raw_watch import changed_files, snapshot
-from pipelines.domain.workspace import Workspace
+from pipelines.domain.config.workspace import Workspace
+from pipelines.domain.ingest.raw_watch import changed_files, snapshot
 
 nightly = dg.define_asset_job(
     "tandem_nightly",

@@ -6,8 +6,8 @@ import duckdb
 
 from pipelines.defs.assets import marts_build, published_marts, survey_state
 from pipelines.defs.resources import TandemWorkspace
-from pipelines.domain import mart_checks
-from pipelines.domain.publish import build_path
+from pipelines.domain.marts import checks as mart_checks
+from pipelines.domain.publish.atomic import build_path
 
 
 def _state_rows(tandem: TandemWorkspace, sql: str) -> list[tuple]:

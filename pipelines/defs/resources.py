@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from pipelines.domain.pseudonym import load_key
-from pipelines.domain.settings import Settings
-from pipelines.domain.workspace import Workspace
+from pipelines.domain.config.settings import Settings
+from pipelines.domain.config.workspace import Workspace
+from pipelines.domain.ingest.pseudonym import load_key
 
 
 class TandemWorkspace(dg.ConfigurableResource):

@@ -39,7 +39,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.domain.models import run_models
+from pipelines.domain.marts.models import run_models
 from pipelines.domain.privacy import attack
 from pipelines.domain.privacy.adversary import ExactSpan
 

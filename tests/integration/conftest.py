@@ -9,9 +9,9 @@ import pytest
 
 import pipelines.defs as defs_package
 from pipelines.defs.resources import TandemWorkspace
+from pipelines.domain.config.workspace import Workspace
 from pipelines.domain.demo import generate_demo
-from pipelines.domain.pseudonym import create_key_file
-from pipelines.domain.workspace import Workspace
+from pipelines.domain.ingest.pseudonym import create_key_file
 
 
 def load_definitions() -> dg.Definitions:

@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 from pipelines.domain import ingest
-from pipelines.domain.workspace import Workspace
+from pipelines.domain.config.workspace import Workspace
 from tests.fixtures.bad_inputs.corpus import (
     BASE_ROWS,
     CORPUS,
@@ -255,8 +255,8 @@ JUNK_SCRIPT = textwrap.dedent("""
     import json, os, resource, sys, time, tracemalloc
     from pathlib import Path
     from pipelines.domain import ingest
-    from pipelines.domain.inventory import RawFile
-    from pipelines.domain.loading import load_file
+    from pipelines.domain.ingest.inventory import RawFile
+    from pipelines.domain.ingest.loading import load_file
 
     home, codebook = Path(sys.argv[1]), ingest.load_codebook(sys.argv[2])
     out = {}

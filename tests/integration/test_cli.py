@@ -21,7 +21,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.domain.workspace import REPO_ROOT, Workspace
+from pipelines.domain.config.workspace import REPO_ROOT, Workspace
 
 TANDEM = str(Path(sys.executable).with_name("tandem"))
 PULSE = "data/raw/surveys/pulse/2026-11/pulse_responses.csv"

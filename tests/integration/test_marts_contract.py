@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipelines.domain.data_dictionary import render
+from pipelines.domain.marts.data_dictionary import render
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

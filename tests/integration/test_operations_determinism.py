@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.domain.config.workspace import REPO_ROOT, Workspace
 from pipelines.domain.demo import generate_demo
-from pipelines.domain.workspace import REPO_ROOT, Workspace
 
 TANDEM = str(Path(sys.executable).with_name("tandem"))
 KEY = "determinism-test-key-" + "0123456789abcdef" * 3

@@ -27,10 +27,10 @@ import duckdb
 import pytest
 import yaml
 
+from pipelines.domain.config.workspace import REPO_ROOT, Workspace
 from pipelines.domain.demo import generate_demo
-from pipelines.domain.pseudonym import create_key_file
-from pipelines.domain.publish import BUILD_PREFIX, WorkspaceBusy, run_lock
-from pipelines.domain.workspace import REPO_ROOT, Workspace
+from pipelines.domain.ingest.pseudonym import create_key_file
+from pipelines.domain.publish.atomic import BUILD_PREFIX, WorkspaceBusy, run_lock
 
 BIN = Path(sys.executable).parent
 TANDEM = str(BIN / "tandem")
@@ -436,9 +436,9 @@ def test_sigkill_at_random_moments_leaves_the_published_marts_intact(ops):
 TORN = """
 import os, sys
 from pathlib import Path
-from pipelines.domain import refresh
-from pipelines.domain.pseudonym import load_key
-from pipelines.domain.workspace import Workspace
+from pipelines.domain.state import refresh
+from pipelines.domain.ingest.pseudonym import load_key
+from pipelines.domain.config.workspace import Workspace
 
 def die(*args, **kwargs):  # the process dies like a SIGKILL, here and nowhere else
     os._exit(9)
@@ -570,7 +570,7 @@ def test_daemon_frees_the_pool_slot_of_a_killed_run(ops):
 HOLDER = """
 import sys, time
 from pathlib import Path
-from pipelines.domain.publish import run_lock
+from pipelines.domain.publish.atomic import run_lock
 with run_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(120)

@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from pipelines.domain.pseudonym import create_key_file
-from pipelines.domain.workspace import Workspace
+from pipelines.domain.config.workspace import Workspace
+from pipelines.domain.ingest.pseudonym import create_key_file
 from tests.integration.conftest import DemoRun, materialize_all
 
 FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "codebooks"

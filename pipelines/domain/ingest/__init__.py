@@ -9,7 +9,7 @@ Pure Python (no Dagster). Typical use::
     codes = decode(kept, codebook)
 """
 
-from .codebook import (
+from pipelines.domain.config.codebook import (
     Codebook,
     ColumnRef,
     ExcludeRules,
@@ -21,7 +21,13 @@ from .codebook import (
     normalize_label,
     parse_codebook,
 )
-from .errors import CodebookError, CodebookMismatch, IngestError, RejectedFile
+from pipelines.domain.config.errors import (
+    CodebookError,
+    CodebookMismatch,
+    IngestError,
+    RejectedFile,
+)
+
 from .exclusions import ExclusionResult, apply_exclusions, decode, parse_timestamps
 from .inspection import format_inspect_report, guess_wave, inspect_file
 from .mapping import RESPONDENT_COLUMNS, MappedExport, map_export

@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook, item_tokens, normalize_label
+from pipelines.domain.config.codebook import Codebook, item_tokens, normalize_label
+
 from .mapping import MappedExport, map_unique
 
 # Qualtrics Status: 0 = IP address (normal), 1 = survey preview, 2 = survey test,

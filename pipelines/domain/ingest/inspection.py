@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .codebook import Codebook, load_codebook
+from pipelines.domain.config.codebook import Codebook, load_codebook
+
 from .exclusions import apply_exclusions
 from .mapping import map_export
 from .reader import read_export

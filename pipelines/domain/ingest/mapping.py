@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook, ColumnRef, Item, item_tokens, normalize_label
-from .errors import CodebookMismatch
+from pipelines.domain.config.codebook import Codebook, ColumnRef, Item, item_tokens, normalize_label
+from pipelines.domain.config.errors import CodebookMismatch
+
 from .model import SURVEYMONKEY_PLAIN, ParsedExport
 
 RESPONDENT_COLUMNS = {

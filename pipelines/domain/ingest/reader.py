@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import RejectedFile
+from pipelines.domain.config.errors import RejectedFile
+
 from .formats import build_columns, detect_layout, is_ms_forms_header
 from .model import Column, ParsedExport
 from .sniff import (

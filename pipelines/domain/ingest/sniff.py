@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import RejectedFile
+from pipelines.domain.config.errors import RejectedFile
 
 BINARY_CHECK_BYTES = 64 * 1024
 SNIFF_BYTES = 1024 * 1024

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.domain import stats
-from pipelines.domain.summary_stats import (
+from pipelines.domain.stats.summary import (
     clustered_proportion_summary,
     enps_summary,
     mean_sd,

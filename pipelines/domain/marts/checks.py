@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.domain.settings import Settings
+from pipelines.domain.config.settings import Settings
 
 ALL_MARTS = ("mart_team_construct_scores", "mart_team_balance", "mart_construct_reliability",
              "mart_construct_icc", "mart_participation", "mart_enps", "mart_data_quality",

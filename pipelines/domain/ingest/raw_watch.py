@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.domain.inventory import EXPORT_SUFFIXES, file_sha256
+from pipelines.domain.ingest.inventory import EXPORT_SUFFIXES, file_sha256
 
 WATCHED = EXPORT_SUFFIXES | {".yaml", ".yml"}
 

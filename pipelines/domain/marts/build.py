@@ -14,12 +14,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.domain import changes as change_stats
-from pipelines.domain import scoring
-from pipelines.domain.comments_marts import comment_marts
-from pipelines.domain.disclosure import suppression_table
-from pipelines.domain.models import run_models
-from pipelines.domain.settings import Settings
+from pipelines.domain.config.settings import Settings
+from pipelines.domain.marts import changes as change_stats
+from pipelines.domain.marts import scoring
+from pipelines.domain.marts.comments import comment_marts
+from pipelines.domain.marts.disclosure import suppression_table
+from pipelines.domain.marts.models import run_models
 
 
 @dataclass(frozen=True)

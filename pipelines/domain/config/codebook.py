@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .errors import CodebookError
+from pipelines.domain.config.errors import CodebookError
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "docs" / "codebook.schema.json"
 ROLES = ("item", "enps", "comment")

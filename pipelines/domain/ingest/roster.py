@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.domain import ingest
-from pipelines.domain.pseudonym import pseudonymize
-from pipelines.domain.validation import ColumnRule, RowIssue, validate_frame
+from pipelines.domain.ingest.pseudonym import pseudonymize
+from pipelines.domain.ingest.validation import ColumnRule, RowIssue, validate_frame
 
 REQUIRED = ("employee_id", "team", "department")
 OPTIONAL = ("manager_id", "email", "full_name", "tenure_band", "location")

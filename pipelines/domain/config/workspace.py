@@ -12,9 +12,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.domain.settings import DEFAULT_SETTINGS_YAML, Settings, load_settings
+from pipelines.domain.config.settings import DEFAULT_SETTINGS_YAML, Settings, load_settings
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 SQL_DIR = REPO_ROOT / "sql"
 HOME_ENV = "TANDEM_HOME"
 

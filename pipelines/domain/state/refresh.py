@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pipelines.domain import ingest, state
-from pipelines.domain.inventory import file_sha256, scan_surveys
-from pipelines.domain.loading import FileOutcome, load_file
-from pipelines.domain.roster import (
+from pipelines.domain import ingest
+from pipelines.domain.config.workspace import Workspace
+from pipelines.domain.ingest.inventory import file_sha256, scan_surveys
+from pipelines.domain.ingest.loading import FileOutcome, load_file
+from pipelines.domain.ingest.roster import (
     QUARANTINE_COLUMNS,
     RosterError,
     RosterLoad,
     check_lineage,
     load_roster,
 )
-from pipelines.domain.workspace import Workspace
+from pipelines.domain.state import db as state
 
 #: Bump when parsing or validation changes, so every file is loaded again.
 LOADER_VERSION = "2"

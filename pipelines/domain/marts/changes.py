@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from pipelines.domain import stats
-from pipelines.domain.summary_stats import hedges_g_summary, mean_sd, welch_summary
+from pipelines.domain.stats.summary import hedges_g_summary, mean_sd, welch_summary
 
 CHANGE_LEVELS = ("team", "department", "org")
 CONSTRUCT_EXCLUDE = ("leadership_index", "management_index")

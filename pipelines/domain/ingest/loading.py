@@ -16,9 +16,9 @@ import pandas as pd
 
 from pipelines.domain import ingest
 from pipelines.domain.comments import clean_comment
-from pipelines.domain.inventory import RawFile
-from pipelines.domain.pseudonym import pseudonymize
-from pipelines.domain.validation import ColumnRule, RowIssue, validate_frame
+from pipelines.domain.ingest.inventory import RawFile
+from pipelines.domain.ingest.pseudonym import pseudonymize
+from pipelines.domain.ingest.validation import ColumnRule, RowIssue, validate_frame
 
 _PRECUT = 4  # comments are cut to this many times max_comment_length before cleaning
 

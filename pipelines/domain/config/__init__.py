@@ -1,0 +1,1 @@
+"""Workspace configuration: settings (tandem.yaml), the workspace layout and survey codebooks."""

@@ -1,0 +1,1 @@
+"""The state database: respondent-level working data, updated incrementally from data/raw/."""
