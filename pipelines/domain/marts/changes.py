@@ -12,7 +12,6 @@ import math
 import pandas as pd
 
 from pipelines.domain import stats
-from pipelines.domain.stats.summary import hedges_g_summary, mean_sd, welch_summary
 
 CHANGE_LEVELS = ("team", "department", "org")
 CONSTRUCT_EXCLUDE = ("leadership_index", "management_index")
@@ -60,9 +59,10 @@ def team_changes(
             if not parts:
                 continue
             n1 = sum(p["n_respondents"] for p in parts)
-            m1, sd1 = mean_sd(n1, sum(p["sum_score"] for p in parts),
-                              sum(p["sum_score_sq"] for p in parts))
-            m2, sd2 = mean_sd(rec.n_respondents, rec.sum_score, rec.sum_score_sq)
+            m1, v1 = stats.mean_var_from_sums(n1, sum(p["sum_score"] for p in parts),
+                                              sum(p["sum_score_sq"] for p in parts))
+            n2 = rec.n_respondents
+            m2, v2 = stats.mean_var_from_sums(n2, rec.sum_score, rec.sum_score_sq)
             history_id = rec.group_id if sources == [rec.group_id] else " + ".join(sources)
             if len(sources) > 1:
                 history.append({"wave_id": from_wave, "group_id": history_id, "teams": sources})
@@ -71,9 +71,9 @@ def team_changes(
                 "from_wave": from_wave, "to_wave": to_wave,
                 "from_group_level": "lineage" if len(sources) > 1 else rec.group_level,
                 "from_group_id": history_id,
-                "delta": m2 - m1,
-                "p_value": welch_summary(n1, m1, sd1, rec.n_respondents, m2, sd2),
-                "hedges_g": hedges_g_summary(n1, m1, sd1, rec.n_respondents, m2, sd2),
+                "delta": float(m2 - m1),
+                "p_value": float(stats.welch_from_summary(m2, v2, n2, m1, v1, n1)[2]),
+                "hedges_g": float(stats.hedges_g_from_summary(m2, v2, n2, m1, v1, n1)),
             })
     changes = pd.DataFrame(rows, columns=[
         "group_level", "group_id", "construct", "from_wave", "to_wave", "from_group_level",

@@ -11,42 +11,39 @@ import numpy as np
 import pandas as pd
 
 from pipelines.domain import stats
-from pipelines.domain.stats.summary import (
-    clustered_proportion_summary,
-    enps_summary,
-    mean_sd,
-    t_interval_summary,
-)
 
 GROUP_KEYS = ["wave_id", "group_level", "group_id"]
 
 
 def group_scores(measure_stats: pd.DataFrame, item_variances: pd.DataFrame) -> pd.DataFrame:
-    """Score, t-interval, % favourable/neutral/unfavourable with the clustered interval, rwg(j)."""
-    rows = []
-    for rec in measure_stats.itertuples(index=False):
-        mean, sd = mean_sd(rec.n_respondents, rec.sum_score, rec.sum_score_sq)
-        low, high = t_interval_summary(rec.n_respondents, mean, sd)
-        row = {
-            "wave_id": rec.wave_id, "group_level": rec.group_level, "group_id": rec.group_id,
-            "parent_group_id": rec.parent_group_id, "measure": rec.measure,
-            "n_respondents": int(rec.n_respondents), "score_0_100": mean, "score_sd": sd,
-            "score_ci_low": _clip100(low), "score_ci_high": _clip100(high),
-            "pct_favorable": math.nan, "pct_neutral": math.nan, "pct_unfavorable": math.nan,
-            "favorable_ci_low": math.nan, "favorable_ci_high": math.nan,
-        }
-        if _present(rec.answers) and rec.answers > 0:
-            p, p_low, p_high = clustered_proportion_summary(
-                rec.n_respondents, rec.favorable, rec.answers, rec.sum_x_sq, rec.sum_x_m, rec.sum_m_sq
-            )
-            unfav = rec.unfavorable / rec.answers
-            row.update(
-                pct_favorable=100 * p, pct_unfavorable=100 * unfav,
-                pct_neutral=100 * (1 - p - unfav),
-                favorable_ci_low=100 * p_low, favorable_ci_high=100 * p_high,
-            )
-        rows.append(row)
-    scores = pd.DataFrame(rows)
+    """Score, t-interval, % favourable/neutral/unfavourable with the clustered interval, rwg(j).
+
+    Vectorized over groups: each column of `measure_stats` is one array of sums.
+    """
+    s = measure_stats
+    columns = [*GROUP_KEYS, "parent_group_id", "measure", "n_respondents"]
+    scores = s[columns].copy()
+    scores["n_respondents"] = scores["n_respondents"].astype("int64")
+    mean, var = stats.mean_var_from_sums(s["n_respondents"], s["sum_score"], s["sum_score_sq"])
+    sd = np.sqrt(var)
+    low, high = stats.t_interval_from_summary(s["n_respondents"], mean, sd)
+    scores["score_0_100"] = mean
+    scores["score_sd"] = sd
+    scores["score_ci_low"] = np.clip(low, 0.0, 100.0)
+    scores["score_ci_high"] = np.clip(high, 0.0, 100.0)
+    answers = s["answers"].astype(float).fillna(0.0).to_numpy()
+    has = answers > 0
+    p, p_low, p_high = stats.clustered_proportion_from_sums(
+        s["n_respondents"], s["favorable"].astype(float), np.where(has, answers, np.nan),
+        s["sum_x_sq"].astype(float), s["sum_x_m"].astype(float), s["sum_m_sq"].astype(float),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unfav = np.where(has, s["unfavorable"].astype(float) / answers, np.nan)
+    scores["pct_favorable"] = np.where(has, 100 * p, np.nan)
+    scores["pct_neutral"] = np.where(has, 100 * (1 - p - unfav), np.nan)
+    scores["pct_unfavorable"] = np.where(has, 100 * unfav, np.nan)
+    scores["favorable_ci_low"] = np.where(has, 100 * p_low, np.nan)
+    scores["favorable_ci_high"] = np.where(has, 100 * p_high, np.nan)
     if scores.empty:
         return scores.assign(rwg_j=pd.Series(dtype=float))
     rwg = item_variances.assign(
@@ -67,7 +64,7 @@ def group_enps(sizes: pd.DataFrame) -> pd.DataFrame:
     for rec in sizes.itertuples(index=False):
         if rec.n_enps == 0:
             continue
-        e = enps_summary(int(rec.promoters), int(rec.passives), int(rec.detractors))
+        e = stats.enps_from_counts(int(rec.promoters), int(rec.passives), int(rec.detractors))
         rows.append({
             "wave_id": rec.wave_id, "group_level": rec.group_level, "group_id": rec.group_id,
             "parent_group_id": rec.parent_group_id, "n_respondents": int(rec.n_enps),
@@ -161,7 +158,3 @@ def _quadrant(l_low, l_high, m_low, m_high, threshold: float) -> str | None:
 
 def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
-
-
-def _clip100(value: float) -> float:
-    return value if math.isnan(value) else min(100.0, max(0.0, value))

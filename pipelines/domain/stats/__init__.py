@@ -10,14 +10,23 @@ from pipelines.domain.stats.change import (
     change_test,
     detect_changes,
     hedges_g,
+    hedges_g_from_summary,
     welch_from_summary,
     welch_t_test,
 )
 from pipelines.domain.stats.drivers import driver_analysis, relative_weights
-from pipelines.domain.stats.intervals import clustered_proportion, t_interval, wilson_interval
+from pipelines.domain.stats.intervals import (
+    clustered_proportion,
+    clustered_proportion_from_sums,
+    t_interval,
+    t_interval_from_summary,
+    wilson_interval,
+)
+from pipelines.domain.stats.moments import mean_var_from_sums
 from pipelines.domain.stats.reliability import cronbach_alpha, feldt_interval, mcdonald_omega
 from pipelines.domain.stats.scoring import (
     enps,
+    enps_from_counts,
     favorability_shares,
     favorable_counts,
     respondent_scores,
@@ -29,22 +38,27 @@ __all__ = [
     "benjamini_hochberg",
     "change_test",
     "clustered_proportion",
+    "clustered_proportion_from_sums",
     "cronbach_alpha",
     "detect_changes",
     "driver_analysis",
     "enps",
+    "enps_from_counts",
     "favorability_shares",
     "favorable_counts",
     "feldt_interval",
     "hedges_g",
+    "hedges_g_from_summary",
     "icc_bliese",
     "mcdonald_omega",
+    "mean_var_from_sums",
     "relative_weights",
     "respondent_scores",
     "reverse_key",
     "rwg_j",
     "rwg_j_from_mean_variance",
     "t_interval",
+    "t_interval_from_summary",
     "to_0_100",
     "welch_from_summary",
     "welch_t_test",
