@@ -1,6 +1,8 @@
--- Change of each group's construct score between consecutive waves, with
--- Welch's test, the Benjamini-Hochberg q and Hedges' g. A change is called
--- only when q < 0.05 and |delta| reaches the minimum effect.
+-- Change of each group's construct score between consecutive waves, with the
+-- partially overlapping samples t-test (people who answered both waves are
+-- paired), the Benjamini-Hochberg q over the group's own constructs and
+-- Hedges' g. A change is called only when q < 0.05 and |delta| reaches the
+-- minimum effect (docs/change-detection.md).
 with
 
 changes as (
@@ -43,6 +45,7 @@ final as (
         if(is_suppressed, null, round(q_value, 6)) as q_value,
         if(is_suppressed, null, round(hedges_g, 4)) as hedges_g,
         if(is_suppressed, null, change) as change,
+        if(is_suppressed, null, n_paired) as n_paired,
         is_suppressed as suppressed,
         reason as suppression_reason
     from protected

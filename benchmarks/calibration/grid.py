@@ -50,6 +50,8 @@ def small_grid() -> list[Cell]:
         Cell(30, 6.0, 0.0, 0.3, 0.0),  # 5 against 30 respondents, nothing changes
         Cell(10, 2.0, 0.9, 0.0, 0.0),  # small team, mostly the same people
         Cell(200, 6.0, 0.5, 0.3, 0.0),  # large team, 33 against 200
+        Cell(5, 1.0, 0.0, 0.0, 0.0),  # teams at the minimum size
         Cell(30, 1.0, 0.0, 0.1, 0.8),  # the power target, nobody paired
-        Cell(30, 1.0, 0.5, 0.1, 0.8),  # the power target, half paired
+        Cell(30, 1.0, 0.9, 0.1, 0.8),  # the power target, most people paired
+        Cell(30, 1.0, 0.5, 0.1, 0.8, 4),  # half paired, the whole team moved
     ]

@@ -60,8 +60,9 @@ METHODS = {  # name: (test, family)
     "welch_own": ("welch", "own"),
     "overlap_org": ("overlap", "org"),
     "overlap_own": ("overlap", "own"),
-    "overlap_hsu_own": ("overlap_hsu", "own"),
+    "overlap_hsu_own": ("overlap_hsu", "own"),  # what mart_team_changes publishes
 }
+PUBLISHED = "overlap_hsu_own"
 
 
 def flags(sums: dict[str, np.ndarray], method: str) -> Flags:

@@ -64,7 +64,7 @@ COLUMN_TYPES = {
                      "from_wave", "to_wave", "from_group_level", "from_group_id", "change", "quadrant", "outcome", "method",
                      "suppression_reason", "theme", "theme_label", "sentiment_label", "text"], "VARCHAR"),
     "suppressed": "BOOLEAN",
-    **dict.fromkeys(["n_respondents", "n_items", "n_groups", "n", "n_comments", "min_group_size",
+    **dict.fromkeys(["n_respondents", "n_items", "n_groups", "n", "n_comments", "n_paired", "min_group_size",
                      "comment_min_group_size"], "BIGINT"),
 }
 
@@ -91,7 +91,10 @@ def _python_layer(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         FROM int_group_members m JOIN int_respondent_measures r USING (wave_id, response_key)
         WHERE m.group_level = 'team' AND r.measure NOT LIKE '%_index' ORDER BY ALL""")))
     lineage = _df(con, "SELECT * FROM stg_lineage ORDER BY ALL")
-    changes, history = change_stats.team_changes(measure_stats, lineage, settings.min_effect)
+    changes, history = change_stats.team_changes(
+        measure_stats, lineage, settings.min_effect,
+        paired=_df(con, "SELECT * FROM int_paired_measure_sums ORDER BY ALL"),
+        min_pairs=settings.min_group_size)
     _register(con, "int_changes", changes)
     _register(con, "int_drivers", change_stats.drivers(_df(con, """
         SELECT m.wave_id, m.group_level, m.group_id, m.response_key, r.measure, r.score_0_100,

@@ -3,6 +3,9 @@
 A team's earlier figure is the union of the teams that became it (from the
 lineage map); without lineage, the team with the same name. Sufficient
 statistics add up over disjoint teams, so the union needs no respondent rows.
+People who answered both waves are paired (their sums come from
+`int_paired_measure_sums`), and each group's constructs are one
+Benjamini–Hochberg family: docs/change-detection.md gives the calibration.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from pipelines.domain import stats
 
 CHANGE_LEVELS = ("team", "department", "org")
 CONSTRUCT_EXCLUDE = ("leadership_index", "management_index")
+PAIR_SUMS = ("n_paired", "pair_sum_earlier", "pair_sum_later", "pair_sum_sq_earlier",
+             "pair_sum_sq_later", "pair_cross")
 
 
 def predecessors(lineage: pd.DataFrame, to_wave: str, team: str, teams_before: set[str]) -> list[str]:
@@ -31,14 +36,39 @@ def wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
     return list(zip(ordered, ordered[1:], strict=False))
 
 
+def _pair_index(paired: pd.DataFrame | None) -> dict[tuple, pd.DataFrame]:
+    if paired is None or paired.empty:
+        return {}
+    keys = ["from_wave", "to_wave", "group_level", "group_id", "measure"]
+    return {key: part.set_index("from_group_id") for key, part in paired.groupby(keys, sort=False)}
+
+
+def _pair_sums(index: dict[tuple, pd.DataFrame], key: tuple, sources: list[str], min_pairs: int) -> list[float]:
+    """The pairs' sums over the earlier groups `sources`; zeros when fewer than `min_pairs`."""
+    part = index.get(key)
+    if part is None:
+        return [0.0] * len(PAIR_SUMS)
+    sums = part.loc[part.index.isin(sources), list(PAIR_SUMS)].sum()
+    if sums["n_paired"] < min_pairs:
+        return [0.0] * len(PAIR_SUMS)
+    return [float(sums[c]) for c in PAIR_SUMS]
+
+
 def team_changes(
-    measure_stats: pd.DataFrame, lineage: pd.DataFrame, min_effect: float
+    measure_stats: pd.DataFrame, lineage: pd.DataFrame, min_effect: float,
+    paired: pd.DataFrame | None = None, min_pairs: int = 5,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tests for every group × construct and pair of consecutive waves.
 
-    Returns (changes, history_groups). `history_groups` lists, for the privacy
-    check, each earlier-wave union of several teams that a change compares with.
+    The test is the partially overlapping samples t-test with Hsu's conservative
+    df (:func:`stats.overlap_t_from_sums`): `paired` holds the sums of the people
+    who answered both waves (`int_paired_measure_sums`), used when at least
+    `min_pairs` of them (the minimum group size) can be paired; otherwise the test
+    is Welch's, still with the conservative df. Returns (changes, history_groups).
+    `history_groups` lists, for the privacy check, each earlier-wave union of
+    several teams that a change compares with.
     """
+    pair_index = _pair_index(paired)
     data = measure_stats[
         measure_stats["group_level"].isin(CHANGE_LEVELS)
         & ~measure_stats["measure"].isin(CONSTRUCT_EXCLUDE)
@@ -63,6 +93,11 @@ def team_changes(
                                               sum(p["sum_score_sq"] for p in parts))
             n2 = rec.n_respondents
             m2, v2 = stats.mean_var_from_sums(n2, rec.sum_score, rec.sum_score_sq)
+            pairs = _pair_sums(pair_index, (from_wave, to_wave, rec.group_level, rec.group_id,
+                                            rec.measure), sources, min_pairs)
+            _, _, p_value = stats.overlap_t_from_sums(
+                n1, sum(p["sum_score"] for p in parts), sum(p["sum_score_sq"] for p in parts),
+                n2, rec.sum_score, rec.sum_score_sq, *pairs, conservative_df=True)
             history_id = rec.group_id if sources == [rec.group_id] else " + ".join(sources)
             if len(sources) > 1:
                 history.append({"wave_id": from_wave, "group_id": history_id, "teams": sources})
@@ -72,22 +107,28 @@ def team_changes(
                 "from_group_level": "lineage" if len(sources) > 1 else rec.group_level,
                 "from_group_id": history_id,
                 "delta": float(m2 - m1),
-                "p_value": float(stats.welch_from_summary(m2, v2, n2, m1, v1, n1)[2]),
+                "p_value": float(p_value),
                 "hedges_g": float(stats.hedges_g_from_summary(m2, v2, n2, m1, v1, n1)),
+                "n_paired": int(pairs[0]),
             })
     changes = pd.DataFrame(rows, columns=[
         "group_level", "group_id", "construct", "from_wave", "to_wave", "from_group_level",
-        "from_group_id", "delta", "p_value", "hedges_g",
+        "from_group_id", "delta", "p_value", "hedges_g", "n_paired",
     ])
     return _call_changes(changes, min_effect), pd.DataFrame(history, columns=["wave_id", "group_id", "teams"])
 
 
 def _call_changes(changes: pd.DataFrame, min_effect: float) -> pd.DataFrame:
-    """BH within each family: one pair of waves × one level (teams, departments, org)."""
+    """BH within each family: one group's constructs for one pair of waves.
+
+    That is what one reader reads (a team's page, a department's page), so a
+    reader of an unchanged group sees a false flag at most 5 % of the time, and a
+    team's real change is not diluted by every other team of the organisation.
+    """
     if changes.empty:
         return changes.assign(q_value=pd.Series(dtype=float), change=pd.Series(dtype=str))
     parts = []
-    for _, family in changes.groupby(["from_wave", "to_wave", "group_level"], sort=True):
+    for _, family in changes.groupby(["from_wave", "to_wave", "group_level", "group_id"], sort=True):
         parts.append(stats.detect_changes(family.copy(), min_effect=min_effect))
     return pd.concat(parts, ignore_index=True)
 

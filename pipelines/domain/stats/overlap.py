@@ -13,13 +13,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.stats import t as t_dist
 
+from pipelines.domain.stats.moments import mean_var_from_sums
+
 __all__ = ["overlap_t_from_sums"]
-
-
-def _var(n: np.ndarray, total: np.ndarray, total_sq: np.ndarray) -> np.ndarray:
-    """Sample variance (ddof = 1) from n, Σx and Σx²; NaN for n < 2, never negative."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(n >= 2, np.maximum(total_sq - total * total / n, 0.0) / (n - 1), np.nan)
 
 
 def overlap_t_from_sums(
@@ -47,11 +43,12 @@ def overlap_t_from_sums(
     unpaired counts; two-sided p = 2·P(T_ν > |t|). ``var_equal=True`` gives T_new1:
     the pooled SD in place of s₁ and s₂, and ν = (n₁₂ − 1) + (n_a + n_b + n₁₂ − 1)/
     (n_a + n_b + 2n₁₂)·(n_a + n_b). With n₁₂ < 2 nobody is paired and the test is
-    exactly Welch's (ν = γ). ``conservative_df=True`` caps ν at min(n₁, n₂) − 1,
+    exactly Welch's (ν = γ, as :func:`welch_from_summary`). ``conservative_df=True`` caps ν at min(n₁, n₂) − 1,
     Hsu's conservative choice (Scheffé 1970, "Practical solutions of the
     Behrens–Fisher problem", JASA 65:1501–1508), which holds the level when the two
     waves differ a lot in size and the answers are skewed. Vectorized; entries with n < 2 or a zero standard
-    error give NaN.
+    error give NaN, except that two constant waves with different means give
+    t = ±inf and p = 0, as in :func:`welch_from_summary`.
 
     Source: Derrick, B., Russ, B., Toher, D. & White, P. (2017), "Test statistics for
     the comparison of means for two samples that include both paired and independent
@@ -75,17 +72,16 @@ def overlap_t_from_sums(
     >>> round(float(p), 3)
     0.026
     """
-    n1, s1, q1, n2, s2, q2 = (np.asarray(v, dtype=float) for v in (n1, sum1, sum_sq1, n2, sum2, sum_sq2))
-    m, a, b, aa, bb, ab = (
-        np.asarray(v, dtype=float) for v in (n12, pair_sum1, pair_sum2, pair_sum_sq1, pair_sum_sq2, pair_cross)
-    )
-    paired = m >= 2
-    m = np.where(paired, m, 0.0)
-    v1, v2 = _var(n1, s1, q1), _var(n2, s2, q2)
+    n1, n2, n12 = (np.asarray(v, dtype=float) for v in (n1, n2, n12))
+    mean1, v1 = mean_var_from_sums(n1, sum1, sum_sq1)
+    mean2, v2 = mean_var_from_sums(n2, sum2, sum_sq2)
+    paired = n12 >= 2
+    m = np.where(paired, n12, 0.0)
+    _, pv1 = mean_var_from_sums(m, pair_sum1, pair_sum_sq1)
+    _, pv2 = mean_var_from_sums(m, pair_sum2, pair_sum_sq2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        diff = s2 / n2 - s1 / n1
-        pv1, pv2 = _var(m, a, aa), _var(m, b, bb)
-        cov = (ab - a * b / m) / (m - 1)
+        a, b = np.asarray(pair_sum1, dtype=float), np.asarray(pair_sum2, dtype=float)
+        cov = (np.asarray(pair_cross, dtype=float) - a * b / m) / (m - 1)
         r = np.where(paired & (pv1 > 0) & (pv2 > 0), cov / np.sqrt(pv1 * pv2), 0.0)
         unpaired = (n1 - m) + (n2 - m)
         if var_equal:
@@ -99,8 +95,13 @@ def overlap_t_from_sums(
         df = (m - 1) + base / (unpaired + 2 * m) * unpaired
         if conservative_df:
             df = np.minimum(df, np.minimum(n1, n2) - 1)
-        valid = (n1 >= 2) & (n2 >= 2) & (se2 > 0)
+        diff = mean2 - mean1
+        sized = (n1 >= 2) & (n2 >= 2)
+        valid = sized & (se2 > 0)
         tval = np.where(valid, diff / np.sqrt(np.where(valid, se2, 1.0)), np.nan)
         df = np.where(valid, df, np.nan)
         p = np.where(valid, 2.0 * t_dist.sf(np.abs(tval), df), np.nan)
+        apart = sized & (se2 <= 0) & (diff != 0)  # no spread at all, as welch_from_summary
+        tval = np.where(apart, np.sign(diff) * np.inf, tval)
+        p = np.where(apart, 0.0, p)
     return tval, df, p
