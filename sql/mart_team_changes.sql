@@ -45,7 +45,7 @@ final as (
         if(is_suppressed, null, round(q_value, 6)) as q_value,
         if(is_suppressed, null, round(hedges_g, 4)) as hedges_g,
         if(is_suppressed, null, change) as change,
-        if(is_suppressed, null, n_paired) as n_paired,
+        if(is_suppressed, null, n_paired > 0) as paired,
         is_suppressed as suppressed,
         reason as suppression_reason
     from protected

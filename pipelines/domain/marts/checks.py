@@ -16,7 +16,7 @@ FIGURES = {
     "mart_team_balance": ("leadership_index", "management_index", "quadrant"),
     "mart_participation": ("headcount", "respondents", "participation_rate"),
     "mart_enps": ("n_respondents", "promoters", "detractors", "enps"),
-    "mart_team_changes": ("delta", "p_value", "q_value", "hedges_g", "change", "n_paired"),
+    "mart_team_changes": ("delta", "p_value", "q_value", "hedges_g", "change", "paired"),
 }
 #: Columns that would carry respondent-level data or identities.
 FORBIDDEN_COLUMNS = frozenset({
