@@ -44,6 +44,14 @@ def power_grid() -> list[Cell]:
     ]
 
 
+def worst_grid() -> list[Cell]:
+    """The published method's five worst cells of the full grid, to rerun with more replicates."""
+    return [
+        Cell(200, 6.0, 0.9, 0.3, 0.5), Cell(200, 6.0, 0.5, 0.3, 0.5), Cell(200, 6.0, 0.0, 0.0, 0.0),
+        Cell(200, 2.0, 0.5, 0.0, 0.0), Cell(60, 1.0, 0.5, 0.3, 0.5),
+    ]
+
+
 def small_grid() -> list[Cell]:
     """A quick grid for the test suite: the hardest null cells and the power target."""
     return [

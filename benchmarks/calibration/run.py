@@ -3,6 +3,7 @@
     python -m benchmarks.calibration.run                 # the full grid (a few minutes)
     python -m benchmarks.calibration.run --grid power    # 30 per wave, shifts in 1 or 4 constructs
     python -m benchmarks.calibration.run --grid small --reps 60
+    python -m benchmarks.calibration.run --grid worst --reps 800 --methods overlap_hsu_own
 
 Writes benchmarks/results/calibration-<grid>.csv, one row per cell and method.
 """
@@ -22,7 +23,8 @@ from benchmarks.calibration.methods import METHODS, flags
 from benchmarks.calibration.metrics import score, score_null
 from benchmarks.calibration.simulate import department_sums, draw
 
-GRIDS = {"full": grids.full_grid, "power": grids.power_grid, "small": grids.small_grid}
+GRIDS = {"full": grids.full_grid, "power": grids.power_grid, "small": grids.small_grid,
+         "worst": grids.worst_grid}
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 

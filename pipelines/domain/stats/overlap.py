@@ -46,9 +46,9 @@ def overlap_t_from_sums(
     exactly Welch's (ν = γ, as :func:`welch_from_summary`). ``conservative_df=True`` caps ν at min(n₁, n₂) − 1,
     Hsu's conservative choice (Scheffé 1970, "Practical solutions of the
     Behrens–Fisher problem", JASA 65:1501–1508), which holds the level when the two
-    waves differ a lot in size and the answers are skewed. Vectorized; entries with n < 2 or a zero standard
-    error give NaN, except that two constant waves with different means give
-    t = ±inf and p = 0, as in :func:`welch_from_summary`.
+    waves differ a lot in size and the answers are skewed. Vectorized; entries
+    with n < 2 or a zero standard error give NaN, except that two constant waves
+    with different means give t = ±inf and p = 0, as in :func:`welch_from_summary`.
 
     Source: Derrick, B., Russ, B., Toher, D. & White, P. (2017), "Test statistics for
     the comparison of means for two samples that include both paired and independent
