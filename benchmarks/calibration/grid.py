@@ -36,6 +36,11 @@ def full_grid() -> list[Cell]:
     return [Cell(*combo) for combo in itertools.product(SIZES, SWINGS, OVERLAPS, ICCS, SHIFTS)]
 
 
+def null_grid() -> list[Cell]:
+    """The 90 cells of the full grid where nothing changes (for the departments' tables)."""
+    return [cell for cell in full_grid() if cell.d == 0]
+
+
 def power_grid() -> list[Cell]:
     """The target cell's neighbourhood: 30 per wave, shifts in one or in all constructs."""
     return [

@@ -63,12 +63,16 @@ def main(argv: list[str] | None = None) -> None:
     print(_markdown(by_size(table[table["d"] > 0], "power", "d", how="mean")))
     print("\nPublished method: power per size and overlap at d = 0.8 (mean over swings and ICC)\n")
     print(_markdown(by_size(table, "power", "overlap", how="mean", d=0.8)))
-    print("\nDepartments (5 teams, nothing changes): false alarms per ICC and swing, worst cell\n")
     dept = table[(table["method"] == method_of(table)) & (table["d"] == 0)]
-    pivot = dept.pivot_table(index="icc", columns="swing", values="dept_false_alarm", aggfunc="max")
-    pivot.columns = [f"swing {c:g}" for c in pivot.columns]
-    pivot.index = [f"ICC {v:g}" for v in pivot.index]
-    print(_markdown(pivot.reset_index(names="")))
+    for column, label in (("dept_false_alarm", "pooled respondents (published)"),
+                          ("dept_like_for_like_false_alarm", "like for like (not published)")):
+        if column not in dept:
+            continue
+        print(f"\nDepartments (5 teams, nothing changes), {label}: false alarms, worst cell\n")
+        pivot = dept.pivot_table(index="icc", columns="swing", values=column, aggfunc="max")
+        pivot.columns = [f"swing {c:g}" for c in pivot.columns]
+        pivot.index = [f"ICC {v:g}" for v in pivot.index]
+        print(_markdown(pivot.reset_index(names="")))
 
 
 def method_of(table: pd.DataFrame) -> str:

@@ -19,24 +19,27 @@ import pandas as pd
 
 from benchmarks.calibration import grid as grids
 from benchmarks.calibration.grid import Cell
-from benchmarks.calibration.methods import METHODS, flags
+from benchmarks.calibration.methods import METHODS, flags, like_for_like_departments
 from benchmarks.calibration.metrics import score, score_null
 from benchmarks.calibration.simulate import department_sums, draw
 
 GRIDS = {"full": grids.full_grid, "power": grids.power_grid, "small": grids.small_grid,
-         "worst": grids.worst_grid}
+         "worst": grids.worst_grid, "null": grids.null_grid}
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
 def measure(cells: list[Cell], reps: int, seed: int, methods: tuple[str, ...] = tuple(METHODS)) -> pd.DataFrame:
-    """One row per cell × method: false_alarm, fdr, power, realized_g, dept_false_alarm."""
+    """One row per cell × method: false_alarm, fdr, power, realized_g, and for d = 0 the
+    departments' false alarms with the method and with the like-for-like alternative."""
     rows = []
     for index, cell in enumerate(cells):
         sums, shift = draw(cell, reps, np.random.default_rng([seed, index]))
         departments = department_sums(sums) if cell.d == 0 else None
+        like_for_like = score_null(like_for_like_departments(sums)) if departments else np.nan
         for method in methods:
             row = {**cell.as_dict(), "method": method, **score(sums, shift, flags(sums, method))}
             row["dept_false_alarm"] = score_null(flags(departments, method)) if departments else np.nan
+            row["dept_like_for_like_false_alarm"] = like_for_like
             rows.append(row)
     return pd.DataFrame(rows)
 

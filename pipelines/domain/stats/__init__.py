@@ -23,7 +23,7 @@ from pipelines.domain.stats.intervals import (
     wilson_interval,
 )
 from pipelines.domain.stats.moments import mean_var_from_sums
-from pipelines.domain.stats.overlap import overlap_t_from_sums
+from pipelines.domain.stats.overlap import overlap_difference_from_sums, overlap_t_from_sums
 from pipelines.domain.stats.reliability import cronbach_alpha, feldt_interval, mcdonald_omega
 from pipelines.domain.stats.scoring import (
     enps,
@@ -52,6 +52,7 @@ __all__ = [
     "hedges_g_from_summary",
     "icc_bliese",
     "mcdonald_omega",
+    "overlap_difference_from_sums",
     "overlap_t_from_sums",
     "mean_var_from_sums",
     "relative_weights",
