@@ -59,10 +59,12 @@ def main(argv: list[str] | None = None) -> None:
     print("Methods\n\n" + _markdown(methods_table(table)))
     print("\nPublished method: false alarms, worst cell per size and swing\n")
     print(_markdown(by_size(table, "false_alarm", "swing")))
-    print("\nPublished method: power per size and shift (mean over swings, overlaps and ICC)\n")
-    print(_markdown(by_size(table[table["d"] > 0], "power", "d", how="mean")))
-    print("\nPublished method: power per size and overlap at d = 0.8 (mean over swings and ICC)\n")
-    print(_markdown(by_size(table, "power", "overlap", how="mean", d=0.8)))
+    if (table["d"] > 0).any():
+        print("\nPublished method: power per size and shift (mean over swings, overlaps, ICC)\n")
+        print(_markdown(by_size(table[table["d"] > 0], "power", "d", how="mean")))
+    if (table["d"] == 0.8).any():
+        print("\nPublished method: power per size and overlap at d = 0.8 (mean over swings, ICC)\n")
+        print(_markdown(by_size(table, "power", "overlap", how="mean", d=0.8)))
     dept = table[(table["method"] == method_of(table)) & (table["d"] == 0)]
     for column, label in (("dept_false_alarm", "pooled respondents (published)"),
                           ("dept_like_for_like_false_alarm", "like for like (not published)")):
