@@ -12,9 +12,7 @@ import io
 import os
 import re
 import time
-import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import dagster as dg
@@ -36,17 +34,12 @@ from tests.fixtures.hostile.corpus import (
     load_cases,
     new_workspace,
 )
+from tests.fixtures.hostile.pages import Page, check_page
 from tests.integration.conftest import materialize_all
 
 CASES = load_cases()
 REPORT_NAME = re.compile(r"^(org|department-[a-z0-9-]+|team-[a-z0-9-]+)\.(html|pdf)$")
 HIDDEN_NAME = re.compile(r"^\.inputs-(org|department-[a-z0-9-]+|team-[a-z0-9-]+)\.sha256$")
-#: Every element a report may hold: its own layout and the SVG that vl-convert draws.
-ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "main", "header", "footer", "nav", "section",
-    "h1", "h2", "h3", "p", "ul", "li", "a", "span", "div", "table", "caption", "thead", "tbody",
-    "tr", "th", "td", "blockquote", "figure", "svg", "g", "path", "line", "rect", "text", "tspan",
-}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -66,33 +59,6 @@ class Run:
     def state(self, sql: str, params=None) -> list[tuple]:
         with duckdb.connect(str(self.ws.state_file), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()
-
-
-class Page(HTMLParser):
-    """What a browser would make of a report: its elements, attributes and visible text."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.text: list[str] = []
-        self.quotes: list[str] = []
-        self._stack: list[str] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, attrs))
-        self._stack.append(tag)
-
-    def handle_endtag(self, tag):
-        while self._stack and self._stack.pop() != tag:
-            pass
-
-    def handle_data(self, data):
-        if "style" not in self._stack:
-            self.text.append(data)
-            if self._stack[-2:] == ["blockquote", "p"]:
-                self.quotes.append(data)
 
 
 def _files(root: Path) -> set[str]:
@@ -144,7 +110,7 @@ def test_the_run_succeeds_within_budget(hostile_run):
     for name in ("row_conservation", "marts_complete", "marts_conserve_rows", "suppression_holds",
                  "aggregates_only"):
         assert checks[name], name
-    assert hostile_run.elapsed < 180, hostile_run.elapsed
+    assert hostile_run.elapsed < 240, hostile_run.elapsed  # 65-125 s measured on 2 shared cores
 
 
 def test_rows_are_conserved(hostile_run):
@@ -193,22 +159,7 @@ def test_a_hostile_comment_is_stored_and_quoted_as_text(hostile_run, pages, case
 def test_reports_hold_no_live_markup(hostile_run, pages):
     assert len(pages) > 40
     for path, page in pages.items():
-        tags = {tag for tag, _ in page.tags}
-        assert tags <= ALLOWED_TAGS, (path.name, tags - ALLOWED_TAGS)
-        for tag, attrs in page.tags:
-            for name, value in attrs:
-                assert not name.startswith("on"), (path.name, tag, name)
-                value = (value or "").strip().lower()
-                if name in {"href", "src", "xlink:href", "action", "formaction"}:
-                    # a link goes to a section or to a report beside this one, nowhere else
-                    assert value.startswith("#") or re.fullmatch(
-                        r"[a-z0-9._-]+/[a-z0-9-]+\.(html|pdf)", value), (path.name, value)
-                if name == "style":
-                    assert "url(" not in value.replace("url(#", ""), (path.name, value)
-        text = "".join(page.text)
-        invisible = {ch for ch in text if unicodedata.category(ch) in {"Cc", "Cf"}
-                     and ch not in "\n\t\u200d"}
-        assert not invisible, (path.name, invisible)
+        check_page(path.name, page)
 
 
 @pytest.mark.parametrize("case", _by_kind("team") + _by_kind("department"), ids=lambda c: c.id)
