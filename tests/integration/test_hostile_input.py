@@ -51,6 +51,7 @@ class Run:
     elapsed: float
     outside_before: set[str]
     outside_after: set[str]
+    logs: list[str]
 
     def marts(self, sql: str, params=None) -> list[tuple]:
         with duckdb.connect(str(self.ws.marts_file), read_only=True) as con:
@@ -72,11 +73,13 @@ def hostile_run(tmp_path_factory) -> Run:
     (root / "neighbour" / "keep.txt").write_text("a file beside the workspace\n")
     ws, layout = new_workspace(root / "work" / "ws", CASES)
     before = _files(root) - {p for p in _files(root) if p.startswith("work/ws")}
+    instance = dg.DagsterInstance.ephemeral()
     started = time.perf_counter()
-    result = materialize_all(ws.home)
+    result = materialize_all(ws.home, instance)
     elapsed = time.perf_counter() - started
     after = _files(root) - {p for p in _files(root) if p.startswith("work/ws")}
-    return Run(ws, layout, result, elapsed, before, after)
+    logs = [e.user_message for e in instance.all_logs(result.run_id) if e.user_message]
+    return Run(ws, layout, result, elapsed, before, after, logs)
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +114,14 @@ def test_the_run_succeeds_within_budget(hostile_run):
                  "aggregates_only"):
         assert checks[name], name
     assert hostile_run.elapsed < 240, hostile_run.elapsed  # 65-125 s measured on 2 shared cores
+
+
+def test_the_run_log_holds_no_control_sequence(hostile_run):
+    """A name or comment with terminal escapes or bidi controls never reaches the log."""
+    assert len(hostile_run.logs) > 10
+    for message in hostile_run.logs:
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]",
+                             message), message[:200]
 
 
 def test_rows_are_conserved(hostile_run):
