@@ -183,7 +183,7 @@ def read_structure(state_file: Path, sql_dir: Path) -> Structure:
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH '{state_file}' AS state (READ_ONLY)")
-        run_models(con, sql_dir, ("stg_", "int_"))
+        run_models(con, sql_dir, "inputs")
         con.execute("""
             CREATE TEMP TABLE atom_of AS
             SELECT response_key, wave_id, enps_score, team_id,

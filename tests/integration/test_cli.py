@@ -245,7 +245,8 @@ def test_ui_serves_the_assets_checks_schedule_and_sensor(demo):
         assert "errors" not in answer, answer.get("errors")
         (repo,) = answer["data"]["repositoriesOrError"]["nodes"]
         assets = {"/".join(a["assetKey"]["path"]): a for a in repo["assetNodes"]}
-        assert {"survey_state", "marts_build", "published_marts", "leadership_reports"} <= set(
+        assert {"survey_state", "mart_team_construct_scores", "published_marts",
+                "leadership_reports"} <= set(
             assets
         )
         checks = {
