@@ -1,11 +1,10 @@
-"""Shared test helpers: the repository's paths and the shared reference files."""
+"""Shared test helpers: the shared reference files."""
 
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+from tests.shared_files import SHARED
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +12,4 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"the shared reference folder {SHARED} is not beside the repository")
     return SHARED
+
