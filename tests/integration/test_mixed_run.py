@@ -32,6 +32,8 @@ CASES = {c.id: c for c in load_cases() if c.id in MIXED}
 #: duplicate_ids.csv: D001 is in records 1, 3, 5 and D002 in 2, 6; the latest submission wins
 DUPLICATES_KEPT = {4, 5, 6, 7, 8}
 CODES = {label.casefold(): k + 1 for k, label in enumerate(LABELS)}
+#: the fast tier's one real materialization (./tandem test --quick): a small workspace
+pytestmark = pytest.mark.quick
 
 
 @pytest.fixture(scope="module")
