@@ -86,7 +86,7 @@ def marts_build(context: dg.AssetExecutionContext, tandem: TandemWorkspace):
         context.log.info(f"Removed {len(removed)} stale build file(s) from earlier runs")
     target = build_path(ws.marts_file, context.run_id)
     started = time.perf_counter()
-    result = build_marts(ws.state_file, target, SQL_DIR, ws.settings())
+    result = build_marts(ws.state_file, target, SQL_DIR, ws.settings(), ws.duckdb_config())
     elapsed = round(time.perf_counter() - started, 3)
     for table in CONTRACTS:
         yield dg.MaterializeResult(asset_key=table, metadata={

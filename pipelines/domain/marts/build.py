@@ -30,9 +30,14 @@ class BuildResult:
     tables: dict[str, int]  # mart -> rows
 
 
-def build_marts(state_file: Path, build_file: Path, sql_dir: Path, settings: Settings) -> BuildResult:
+def build_marts(
+    state_file: Path, build_file: Path, sql_dir: Path, settings: Settings,
+    duckdb_config: dict[str, str] | None = None,
+) -> BuildResult:
+    """Build every model into the new file `build_file`; `duckdb_config` bounds DuckDB's
+    memory (it spills to its temp_directory beyond the limit)."""
     build_file.unlink(missing_ok=True)
-    con = duckdb.connect(str(build_file))
+    con = duckdb.connect(str(build_file), config=duckdb_config or {})
     try:
         # one thread: parallel float aggregation sums in a varying order, and the marts
         # must be identical row for row between runs on the same input
