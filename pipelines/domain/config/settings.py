@@ -34,9 +34,13 @@ DEFAULT_K: int = DEFAULTS["min_group_size"]
 DEFAULT_COMMENT_K: int = DEFAULTS["comment_min_group_size"]
 
 
-def _type_of(default: Any) -> Any:
+#: Settings that are off (null) by default, and their type when set.
+OPTIONAL_TYPES = {"alert_command": str, "min_participation": float}
+
+
+def _type_of(name: str, default: Any) -> Any:
     if default is None:
-        return str | None
+        return OPTIONAL_TYPES[name] | None
     if isinstance(default, tuple):
         return tuple[str, ...]
     return type(default)
@@ -55,6 +59,8 @@ def _validate(self) -> None:
         )
     if self.driver_min_n < 3:
         raise SettingsError("driver_min_n must be at least 3")
+    if self.min_participation is not None and not 0 <= self.min_participation <= 1:
+        raise SettingsError("min_participation must be a rate between 0 and 1 (e.g. 0.3), or null")
     if not 0 <= self.quadrant_threshold <= 100:
         raise SettingsError("quadrant_threshold must lie on the 0-100 scale")
     unknown = set(self.report_formats) - {"html", "pdf"}
@@ -64,7 +70,7 @@ def _validate(self) -> None:
 
 Settings = make_dataclass(
     "Settings",
-    [(name, _type_of(default), default) for name, default in DEFAULTS.items()],
+    [(name, _type_of(name, default), default) for name, default in DEFAULTS.items()],
     frozen=True,
     namespace={"__post_init__": _validate, "__module__": __name__,
                "__doc__": "The settings of one workspace (see SCHEMA for each one's meaning)."},

@@ -50,6 +50,7 @@ def build_marts(
             "min_effect": settings.min_effect,
             "low_participation": settings.low_participation,
             "low_alpha": settings.low_alpha,
+            "min_participation": settings.min_participation,
         }]))
         _python_layer(con, settings)
         marts = run_models(con, sql_dir, "outputs")

@@ -41,6 +41,8 @@ SUPPRESSION_REASONS = {
     "fewer_than_k_respondents": "fewer than k responses (k = min_group_size in tandem.yaml)",
     "complementary_suppression": "hidden to protect a smaller group, whose figures could "
                                  "otherwise be worked out by subtraction",
+    "participation_below_minimum": "too few of the group took part (participation below "
+                                   "min_participation in tandem.yaml)",
 }
 VOCABULARY = {
     "construct": CONSTRUCT_LABELS,
