@@ -47,8 +47,11 @@ def test_welch_vectorized_and_degenerate():
     t, df, p = welch_from_summary(
         [4.0, 3.0, 3.0], [1.0, 0.0, 1.0], [10, 5, 1], [3.5, 3.0, 3.0], [2.0, 0.0, 1.0], [12, 5, 9]
     )
-    ref = welch_t_test(*[np.asarray(x) for x in ([4.0] * 10, [3.5] * 12)])  # zero variance
-    assert math.isnan(ref[0])
+    # both groups constant, means apart: t = inf and p = 0, as scipy's ttest_ind gives
+    ref = welch_t_test(*[np.asarray(x) for x in ([4.0] * 10, [3.5] * 12)])
+    ref_scipy = stats.ttest_ind([4.0] * 10, [3.5] * 12, equal_var=False)
+    assert ref[0] == ref_scipy.statistic == math.inf and ref[2] == ref_scipy.pvalue == 0.0
+    assert all(math.isnan(v) for v in welch_t_test([4.0] * 10, [4.0] * 12)[::2])
     assert not math.isnan(t[0]) and math.isnan(t[1]) and math.isnan(p[2])
     assert all(math.isnan(v) for v in welch_t_test([1.0], [2.0, 3.0]))
 

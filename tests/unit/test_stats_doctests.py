@@ -2,10 +2,13 @@
 
 import doctest
 import importlib
+import pkgutil
 
 import pytest
 
-MODULES = ["scoring", "intervals", "reliability", "agreement", "change", "drivers"]
+import pipelines.domain.stats as stats_package
+
+MODULES = sorted(m.name for m in pkgutil.iter_modules(stats_package.__path__))
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,4 +1,4 @@
-"""Change between consecutive waves, following team lineage, and driver analysis.
+"""Change between consecutive waves, following team lineage.
 
 A team's earlier figure is the union of the teams that became it (from the
 lineage map); without lineage, the team with the same name. Sufficient
@@ -7,12 +7,10 @@ statistics add up over disjoint teams, so the union needs no respondent rows.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from pipelines.domain import stats
-from pipelines.domain.stats.summary import hedges_g_summary, mean_sd, welch_summary
+from pipelines.domain.config.waves import wave_order
 
 CHANGE_LEVELS = ("team", "department", "org")
 CONSTRUCT_EXCLUDE = ("leadership_index", "management_index")
@@ -28,7 +26,8 @@ def predecessors(lineage: pd.DataFrame, to_wave: str, team: str, teams_before: s
 
 
 def wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
-    ordered = sorted(waves)
+    """Consecutive waves, in the one wave order."""
+    ordered = wave_order(waves)
     return list(zip(ordered, ordered[1:], strict=False))
 
 
@@ -45,7 +44,7 @@ def team_changes(
         & ~measure_stats["measure"].isin(CONSTRUCT_EXCLUDE)
     ]
     rows, history = [], []
-    for from_wave, to_wave in wave_pairs(sorted(data["wave_id"].unique())):
+    for from_wave, to_wave in wave_pairs(data["wave_id"].unique()):
         before = data[data["wave_id"] == from_wave].set_index(["group_level", "group_id", "measure"])
         after = data[data["wave_id"] == to_wave]
         teams_before = set(before.xs("team", level="group_level").index.get_level_values(0)) \
@@ -60,9 +59,10 @@ def team_changes(
             if not parts:
                 continue
             n1 = sum(p["n_respondents"] for p in parts)
-            m1, sd1 = mean_sd(n1, sum(p["sum_score"] for p in parts),
-                              sum(p["sum_score_sq"] for p in parts))
-            m2, sd2 = mean_sd(rec.n_respondents, rec.sum_score, rec.sum_score_sq)
+            m1, v1 = stats.mean_var_from_sums(n1, sum(p["sum_score"] for p in parts),
+                                              sum(p["sum_score_sq"] for p in parts))
+            n2 = rec.n_respondents
+            m2, v2 = stats.mean_var_from_sums(n2, rec.sum_score, rec.sum_score_sq)
             history_id = rec.group_id if sources == [rec.group_id] else " + ".join(sources)
             if len(sources) > 1:
                 history.append({"wave_id": from_wave, "group_id": history_id, "teams": sources})
@@ -71,9 +71,9 @@ def team_changes(
                 "from_wave": from_wave, "to_wave": to_wave,
                 "from_group_level": "lineage" if len(sources) > 1 else rec.group_level,
                 "from_group_id": history_id,
-                "delta": m2 - m1,
-                "p_value": welch_summary(n1, m1, sd1, rec.n_respondents, m2, sd2),
-                "hedges_g": hedges_g_summary(n1, m1, sd1, rec.n_respondents, m2, sd2),
+                "delta": float(m2 - m1),
+                "p_value": float(stats.welch_from_summary(m2, v2, n2, m1, v1, n1)[2]),
+                "hedges_g": float(stats.hedges_g_from_summary(m2, v2, n2, m1, v1, n1)),
             })
     changes = pd.DataFrame(rows, columns=[
         "group_level", "group_id", "construct", "from_wave", "to_wave", "from_group_level",
@@ -90,42 +90,3 @@ def _call_changes(changes: pd.DataFrame, min_effect: float) -> pd.DataFrame:
     for _, family in changes.groupby(["from_wave", "to_wave", "group_level"], sort=True):
         parts.append(stats.detect_changes(family.copy(), min_effect=min_effect))
     return pd.concat(parts, ignore_index=True)
-
-
-def drivers(
-    respondent_scores: pd.DataFrame, group_scores: pd.DataFrame, min_n: int = 26
-) -> pd.DataFrame:
-    """Relative-weights drivers of eNPS per wave for the organisation and each department.
-
-    `respondent_scores`: wave_id, group_level, group_id, response_key, measure,
-    score_0_100, enps_score. priority = impact × (room to 100 + gap below the
-    organisation) / 100, so a high-impact construct where the group trails counts most.
-    """
-    rows = []
-    for (wave_id, level, group_id), part in respondent_scores.groupby(
-        ["wave_id", "group_level", "group_id"], sort=True
-    ):
-        wide = part.pivot_table(index=["response_key", "enps_score"], columns="measure",
-                                values="score_0_100").reset_index().sort_values("response_key")
-        constructs = sorted(c for c in wide.columns if c not in ("response_key", "enps_score"))
-        result = stats.driver_analysis(wide[constructs], wide["enps_score"], min_n=min_n)
-        for drv in result.itertuples(index=False):
-            score = _score(group_scores, wave_id, level, group_id, drv.construct)
-            org = _score(group_scores, wave_id, "org", "Organisation", drv.construct)
-            gap = 0.0 if level == "org" else org - score
-            rows.append({
-                "wave_id": wave_id, "group_level": level, "group_id": group_id, "outcome": "enps",
-                "construct": drv.construct, "impact": drv.impact, "method": drv.method, "n": drv.n,
-                "gap_to_org": gap,
-                "priority": drv.impact * ((100 - score) + max(gap, 0.0)) / 100,
-            })
-    return pd.DataFrame(rows, columns=[
-        "wave_id", "group_level", "group_id", "outcome", "construct", "impact", "method", "n",
-        "gap_to_org", "priority",
-    ])
-
-
-def _score(scores: pd.DataFrame, wave_id, level, group_id, measure) -> float:
-    hit = scores[(scores["wave_id"] == wave_id) & (scores["group_level"] == level)
-                 & (scores["group_id"] == group_id) & (scores["measure"] == measure)]
-    return float(hit["score_0_100"].iloc[0]) if len(hit) else math.nan

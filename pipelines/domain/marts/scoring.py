@@ -11,42 +11,39 @@ import numpy as np
 import pandas as pd
 
 from pipelines.domain import stats
-from pipelines.domain.stats.summary import (
-    clustered_proportion_summary,
-    enps_summary,
-    mean_sd,
-    t_interval_summary,
-)
 
 GROUP_KEYS = ["wave_id", "group_level", "group_id"]
 
 
 def group_scores(measure_stats: pd.DataFrame, item_variances: pd.DataFrame) -> pd.DataFrame:
-    """Score, t-interval, % favourable/neutral/unfavourable with the clustered interval, rwg(j)."""
-    rows = []
-    for rec in measure_stats.itertuples(index=False):
-        mean, sd = mean_sd(rec.n_respondents, rec.sum_score, rec.sum_score_sq)
-        low, high = t_interval_summary(rec.n_respondents, mean, sd)
-        row = {
-            "wave_id": rec.wave_id, "group_level": rec.group_level, "group_id": rec.group_id,
-            "parent_group_id": rec.parent_group_id, "measure": rec.measure,
-            "n_respondents": int(rec.n_respondents), "score_0_100": mean, "score_sd": sd,
-            "score_ci_low": _clip100(low), "score_ci_high": _clip100(high),
-            "pct_favorable": math.nan, "pct_neutral": math.nan, "pct_unfavorable": math.nan,
-            "favorable_ci_low": math.nan, "favorable_ci_high": math.nan,
-        }
-        if _present(rec.answers) and rec.answers > 0:
-            p, p_low, p_high = clustered_proportion_summary(
-                rec.n_respondents, rec.favorable, rec.answers, rec.sum_x_sq, rec.sum_x_m, rec.sum_m_sq
-            )
-            unfav = rec.unfavorable / rec.answers
-            row.update(
-                pct_favorable=100 * p, pct_unfavorable=100 * unfav,
-                pct_neutral=100 * (1 - p - unfav),
-                favorable_ci_low=100 * p_low, favorable_ci_high=100 * p_high,
-            )
-        rows.append(row)
-    scores = pd.DataFrame(rows)
+    """Score, t-interval, % favourable/neutral/unfavourable with the clustered interval, rwg(j).
+
+    Vectorized over groups: each column of `measure_stats` is one array of sums.
+    """
+    s = measure_stats
+    columns = [*GROUP_KEYS, "parent_group_id", "measure", "n_respondents"]
+    scores = s[columns].copy()
+    scores["n_respondents"] = scores["n_respondents"].astype("int64")
+    mean, var = stats.mean_var_from_sums(s["n_respondents"], s["sum_score"], s["sum_score_sq"])
+    sd = np.sqrt(var)
+    low, high = stats.t_interval_from_summary(s["n_respondents"], mean, sd)
+    scores["score_0_100"] = mean
+    scores["score_sd"] = sd
+    scores["score_ci_low"] = np.clip(low, 0.0, 100.0)
+    scores["score_ci_high"] = np.clip(high, 0.0, 100.0)
+    answers = s["answers"].astype(float).fillna(0.0).to_numpy()
+    has = answers > 0
+    p, p_low, p_high = stats.clustered_proportion_from_sums(
+        s["n_respondents"], s["favorable"].astype(float), np.where(has, answers, np.nan),
+        s["sum_x_sq"].astype(float), s["sum_x_m"].astype(float), s["sum_m_sq"].astype(float),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unfav = np.where(has, s["unfavorable"].astype(float) / answers, np.nan)
+    scores["pct_favorable"] = np.where(has, 100 * p, np.nan)
+    scores["pct_neutral"] = np.where(has, 100 * (1 - p - unfav), np.nan)
+    scores["pct_unfavorable"] = np.where(has, 100 * unfav, np.nan)
+    scores["favorable_ci_low"] = np.where(has, 100 * p_low, np.nan)
+    scores["favorable_ci_high"] = np.where(has, 100 * p_high, np.nan)
     if scores.empty:
         return scores.assign(rwg_j=pd.Series(dtype=float))
     rwg = item_variances.assign(
@@ -67,7 +64,7 @@ def group_enps(sizes: pd.DataFrame) -> pd.DataFrame:
     for rec in sizes.itertuples(index=False):
         if rec.n_enps == 0:
             continue
-        e = enps_summary(int(rec.promoters), int(rec.passives), int(rec.detractors))
+        e = stats.enps_from_counts(int(rec.promoters), int(rec.passives), int(rec.detractors))
         rows.append({
             "wave_id": rec.wave_id, "group_level": rec.group_level, "group_id": rec.group_id,
             "parent_group_id": rec.parent_group_id, "n_respondents": int(rec.n_enps),
@@ -81,19 +78,28 @@ def group_enps(sizes: pd.DataFrame) -> pd.DataFrame:
     ])
 
 
-def construct_reliability(answers: pd.DataFrame) -> pd.DataFrame:
+def construct_reliability(pair_moments: pd.DataFrame) -> pd.DataFrame:
     """Cronbach's alpha (pairwise), its Feldt interval and omega per wave and construct.
 
-    `answers` has wave_id, construct, response_key, item_id, value_keyed.
+    `pair_moments` (int_item_pair_moments) has, per wave, construct and pair of
+    items, the n, sums and sum of products over the respondents who answered both.
     """
     rows = []
-    for (wave_id, construct), part in answers.groupby(["wave_id", "construct"], sort=True):
-        wide = part.pivot_table(index="response_key", columns="item_id", values="value_keyed")
-        wide = wide.sort_index().reindex(sorted(wide.columns), axis=1)
-        n, j = wide.shape
-        alpha = stats.cronbach_alpha(wide) if j >= 2 and n >= 3 else math.nan
+    for (wave_id, construct), part in pair_moments.groupby(["wave_id", "construct"], sort=True):
+        items = sorted(set(part["item_a"]) | set(part["item_b"]))
+        index = {item: i for i, item in enumerate(items)}
+        j, n = len(items), int(part["n_respondents"].iloc[0])
+        sums = {name: np.full((j, j), np.nan) for name in ("n", "row", "col", "prod")}
+        for rec in part.itertuples(index=False):
+            a, b = index[rec.item_a], index[rec.item_b]
+            for (x, y), (row, col) in (((a, b), (rec.sum_a, rec.sum_b)),
+                                       ((b, a), (rec.sum_b, rec.sum_a))):
+                sums["n"][x, y], sums["prod"][x, y] = rec.n, rec.sum_ab
+                sums["row"][x, y], sums["col"][x, y] = row, col
+        cov = stats.pairwise_covariance(sums["n"], sums["row"], sums["col"], sums["prod"])
+        alpha = stats.cronbach_alpha_from_cov(cov) if j >= 2 and n >= 3 else math.nan
         low, high = stats.feldt_interval(alpha, n, j) if np.isfinite(alpha) else (math.nan, math.nan)
-        omega = stats.mcdonald_omega(wide) if j >= 3 and n > j else None
+        omega = stats.mcdonald_omega_from_cov(cov) if j >= 3 and n > j else None
         rows.append({
             "wave_id": wave_id, "construct": construct, "n_respondents": n, "n_items": j,
             "cronbach_alpha": alpha, "alpha_ci_low": low, "alpha_ci_high": high,
@@ -105,20 +111,20 @@ def construct_reliability(answers: pd.DataFrame) -> pd.DataFrame:
     ])
 
 
-def construct_icc(team_scores: pd.DataFrame) -> pd.DataFrame:
+def construct_icc(measure_stats: pd.DataFrame) -> pd.DataFrame:
     """ICC(1) and ICC(2) of respondent scores on team, per wave and construct.
 
-    `team_scores` has wave_id, measure, group_id (the team), score_0_100.
+    From the teams' sufficient statistics (int_group_measure_stats: n_respondents,
+    sum_score, sum_score_sq per wave, team and construct).
     """
+    teams = measure_stats[(measure_stats["group_level"] == "team")
+                          & ~measure_stats["measure"].str.endswith("_index")]
     rows = []
-    for (wave_id, measure), part in team_scores.groupby(["wave_id", "measure"], sort=True):
-        part = part.sort_values(["group_id", "score_0_100"])
-        n_groups = part["group_id"].nunique()
-        icc1, icc2 = (
-            stats.icc_bliese(part["score_0_100"].to_numpy(), part["group_id"].to_numpy())
-            if n_groups >= 2 else (math.nan, math.nan)
-        )
-        rows.append({"wave_id": wave_id, "construct": measure, "n_groups": n_groups,
+    for (wave_id, measure), part in teams.groupby(["wave_id", "measure"], sort=True):
+        part = part[part["n_respondents"] > 0]
+        icc1, icc2 = stats.icc_from_group_sums(part["n_respondents"], part["sum_score"],
+                                               part["sum_score_sq"])
+        rows.append({"wave_id": wave_id, "construct": measure, "n_groups": len(part),
                      "icc1": icc1, "icc2": icc2})
     return pd.DataFrame(rows, columns=["wave_id", "construct", "n_groups", "icc1", "icc2"])
 
@@ -161,7 +167,3 @@ def _quadrant(l_low, l_high, m_low, m_high, threshold: float) -> str | None:
 
 def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
-
-
-def _clip100(value: float) -> float:
-    return value if math.isnan(value) else min(100.0, max(0.0, value))

@@ -6,7 +6,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.stats import norm, t
 
-__all__ = ["clustered_proportion", "t_interval", "wilson_interval"]
+__all__ = [
+    "clustered_proportion",
+    "clustered_proportion_from_sums",
+    "t_interval",
+    "t_interval_from_summary",
+    "wilson_interval",
+]
 
 _NAN = float("nan")
 
@@ -31,14 +37,35 @@ def t_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[float, floa
     """
     x = np.asarray(values, dtype=float).ravel()
     x = x[~np.isnan(x)]
-    n = x.size
-    if n == 0:
+    if x.size == 0:
         return (_NAN, _NAN, _NAN)
     mean = float(x.mean())
-    if n < 2:
-        return (mean, _NAN, _NAN)
-    half = float(t.ppf(1.0 - (1.0 - confidence) / 2.0, n - 1) * x.std(ddof=1) / np.sqrt(n))
-    return (mean, mean - half, mean + half)
+    sd = float(x.std(ddof=1)) if x.size > 1 else _NAN
+    low, high = t_interval_from_summary(x.size, mean, sd, confidence)
+    return (mean, float(low), float(high))
+
+
+def t_interval_from_summary(
+    n: ArrayLike, mean: ArrayLike, sd: ArrayLike, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """The bounds of :func:`t_interval` from n, the mean and the SD; vectorized.
+
+    .. math:: \bar x \pm t_{1-\alpha/2,\,n-1}\,\frac{s}{\sqrt n}
+
+    (Student 1908). Bounds are NaN where n < 2 or the SD is not finite.
+
+    Examples
+    --------
+    >>> [round(float(v), 4) for v in t_interval_from_summary(4, 4.0, 0.816496580927726)]
+    [2.7008, 5.2992]
+    """
+    k = np.asarray(n, dtype=float)
+    m = np.asarray(mean, dtype=float)
+    s = np.asarray(sd, dtype=float)
+    ok = (k >= 2) & np.isfinite(s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = t.ppf(1.0 - (1.0 - confidence) / 2.0, np.where(ok, k - 1, 1.0)) * s / np.sqrt(k)
+    return np.where(ok, m - half, np.nan), np.where(ok, m + half, np.nan)
 
 
 def wilson_interval(successes: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
@@ -102,13 +129,46 @@ def clustered_proportion(
     m = np.asarray(m_answers, dtype=float).ravel()
     keep = (m > 0) & ~np.isnan(m) & ~np.isnan(x)
     x, m = x[keep], m[keep]
-    n = x.size
-    if n == 0:
-        return (_NAN, _NAN, _NAN)
-    total = m.sum()
-    p = float(x.sum() / total)
-    if n < 2:
-        return (p, _NAN, _NAN)
-    var = n / (n - 1) * np.sum((x - p * m) ** 2) / total**2
-    half = _z(confidence) * float(np.sqrt(var))
-    return (p, max(p - half, 0.0), min(p + half, 1.0))
+    p, low, high = clustered_proportion_from_sums(
+        x.size, x.sum(), m.sum(), (x * x).sum(), (x * m).sum(), (m * m).sum(), confidence
+    )
+    return (float(p), float(low), float(high))
+
+
+def clustered_proportion_from_sums(
+    n: ArrayLike,
+    sum_x: ArrayLike,
+    sum_m: ArrayLike,
+    sum_x_sq: ArrayLike,
+    sum_x_m: ArrayLike,
+    sum_m_sq: ArrayLike,
+    confidence: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`clustered_proportion` from per-group sums over respondents; vectorized.
+
+    n answering respondents, Σx, Σm, Σx², Σxm and Σm² give p = Σx/Σm and
+
+    .. math:: \sum (x_i - p\,m_i)^2 = \sum x_i^2 - 2p\sum x_i m_i + p^2 \sum m_i^2
+
+    in the linearization variance of :func:`clustered_proportion` (Cochran 1977,
+    §6.9). All three are NaN where Σm = 0; the bounds are NaN where n < 2.
+
+    Examples
+    --------
+    The respondents of :func:`clustered_proportion`'s example, x = [2, 1, 0, 3]
+    and m = [3, 3, 2, 3]:
+
+    >>> [round(float(v), 4) for v in clustered_proportion_from_sums(4, 6, 11, 14, 18, 31)]
+    [0.5455, 0.1558, 0.9351]
+    """
+    k, sx, sm, sxx, sxm, smm = (
+        np.asarray(a, dtype=float) for a in (n, sum_x, sum_m, sum_x_sq, sum_x_m, sum_m_sq)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(sm > 0, sx / sm, np.nan)
+        resid = np.maximum(sxx - 2 * p * sxm + p * p * smm, 0.0)
+        half = _z(confidence) * np.sqrt(k / (k - 1) * resid / (sm * sm))
+    ok = (sm > 0) & (k >= 2)
+    low = np.where(ok, np.maximum(p - half, 0.0), np.nan)
+    high = np.where(ok, np.minimum(p + half, 1.0), np.nan)
+    return p, low, high

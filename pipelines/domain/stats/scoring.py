@@ -8,6 +8,7 @@ from scipy.stats import norm
 
 __all__ = [
     "enps",
+    "enps_from_counts",
     "favorability_shares",
     "favorable_counts",
     "respondent_scores",
@@ -156,10 +157,26 @@ def enps(scores: ArrayLike, confidence: float = 0.95) -> dict[str, float]:
     """
     s = np.asarray(scores, dtype=float).ravel()
     s = s[~np.isnan(s)]
-    n = int(s.size)
     promoters = int(np.sum(s >= 9))
     detractors = int(np.sum(s <= 6))
-    passives = n - promoters - detractors
+    return enps_from_counts(promoters, int(s.size) - promoters - detractors, detractors, confidence)
+
+
+def enps_from_counts(
+    promoters: int, passives: int, detractors: int, confidence: float = 0.95
+) -> dict[str, float]:
+    """:func:`enps` from the counts of promoters, passives and detractors.
+
+    The formula, source and returned keys of :func:`enps`; the marts count the
+    three kinds of answer per group in SQL and call this.
+
+    Examples
+    --------
+    >>> r = enps_from_counts(4, 2, 4)
+    >>> r["enps"], round(r["se"], 4), round(r["ci_low"], 4)
+    (0.0, 28.2843, -55.4362)
+    """
+    n = promoters + passives + detractors
     out: dict[str, float] = {
         "promoters": promoters,
         "passives": passives,
