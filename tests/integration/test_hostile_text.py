@@ -31,6 +31,7 @@ from pipelines.domain.report.render import MAX_NAME, file_slug, wave_dir_name
 from tests.fixtures.hostile.corpus import load_cases
 from tests.fixtures.hostile.pages import Page, check_page
 
+pytestmark = pytest.mark.quick  # no pipeline run: part of the fast tier
 CASES = load_cases()
 TEXTS = [c.text[:3000] for c in CASES]  # a report never shows more of a comment than 2,000
 
