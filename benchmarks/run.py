@@ -29,7 +29,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -40,6 +39,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+from summary import summary_table  # noqa: E402
+from tree_sampler import TreeSampler, where_is  # noqa: E402
 
 PY = sys.executable
 TANDEM = str(Path(PY).with_name("tandem"))
@@ -66,54 +67,6 @@ def snapshot_head(target: Path) -> Path:
 
 
 # --- measuring one command ---------------------------------------------------------------
-
-
-class TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process and all its children every `interval` seconds."""
-
-    def __init__(self, pid: int, interval: float = 0.1, limit_bytes: int | None = None):
-        super().__init__(daemon=True)
-        self.root = psutil.Process(pid)
-        self.interval = interval
-        self.limit = limit_bytes
-        self.samples: list[tuple[float, int, float]] = []  # (unix time, bytes, CPU seconds)
-        self.peak = 0
-        self.over_limit = False
-        self._halt = threading.Event()
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            total, cpu = 0, 0.0
-            try:
-                procs = [self.root, *self.root.children(recursive=True)]
-            except psutil.NoSuchProcess:
-                break
-            for i, proc in enumerate(procs):
-                try:
-                    total += proc.memory_info().rss
-                    t = proc.cpu_times()
-                    cpu += t.user + t.system + (t.children_user + t.children_system if i == 0 else 0)
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
-                    pass
-            if total:
-                self.samples.append((time.time(), total, cpu))
-                self.peak = max(self.peak, total)
-                if self.limit and total > self.limit:
-                    self.over_limit = True
-            self._halt.wait(self.interval)
-
-    def stop(self) -> None:
-        self._halt.set()
-        self.join()
-
-    def peak_between(self, start: float, end: float) -> int:
-        inside = [rss for t, rss, _ in self.samples if start <= t <= end]
-        return max(inside) if inside else 0
-
-    def cpu_between(self, start: float, end: float) -> float | None:
-        """CPU seconds of the tree between two moments (from the nearest samples)."""
-        inside = [cpu for t, _, cpu in self.samples if start - 0.15 <= t <= end + 0.15]
-        return round(max(inside) - min(inside), 2) if len(inside) > 1 else None
 
 
 def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_limit_gib: float,
@@ -163,19 +116,6 @@ def measure(command: list[str], *, env: dict | None = None, timeout: float, rss_
           f"{sampler.peak / GIB:.2f} GiB, load {load_before[0]:.1f} -> {os.getloadavg()[0]:.1f}",
           flush=True)
     return result
-
-
-def where_is(pid: int) -> list[str]:
-    """The Python stack of a process about to be stopped (py-spy dump), innermost first."""
-    spy = Path(PY).with_name("py-spy")
-    if not spy.exists():
-        return []
-    try:
-        out = subprocess.run([str(spy), "dump", "--pid", str(pid)], capture_output=True,
-                             text=True, timeout=60).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    return [line.rstrip() for line in out.splitlines() if line.strip()][:60]
 
 
 def dagster_steps(home: Path, sampler: TreeSampler | None) -> dict:
@@ -430,58 +370,6 @@ def run_pipeline(args, report: dict, home: Path, empty: Path, logs: Path, limits
         if src.exists():
             shutil.copyfile(src, keep)
             report["profile_file"] = str(keep.relative_to(REPO))
-
-
-# --- the printed summary -------------------------------------------------------------------
-
-
-def step_seconds(run: dict, key: str) -> float | None:
-    step = run.get("dagster", {}).get("steps", {}).get(key, {})
-    return step.get("seconds")
-
-
-def summary_table(r: dict) -> str:
-    lines = [f"\n{r['name']}: {r['respondents']} respondents x {r['items']} items x "
-             f"{r['waves']} waves = {r['respondents'] * r['items'] * r['waves']:,} answers"]
-    floor = r["floor"]
-    lines.append(f"floor (DuckDB alone)   {floor['seconds']:8.1f} s  {floor['peak_rss_gib']:6.2f} GiB  "
-                 f"cpu {floor['cpu_seconds']:7.1f} s")
-    for key, label in (("startup_import", "dagster import+defs"),
-                       ("startup_empty_run", "run, empty workspace"),
-                       ("full", "full run"), ("noop", "no-op run"),
-                       ("incremental", "incremental run")):
-        run = r.get(key)
-        if not run:
-            continue
-        ratio = ""
-        if key == "full" and floor.get("seconds"):
-            rep = step_seconds(run, "leadership_reports") or 0
-            ratio = (f"  {run['seconds'] / floor['seconds']:6.1f}x floor "
-                     f"({(run['seconds'] - rep) / floor['seconds']:.1f}x without reports)")
-        lines.append(f"{label:22} {run['seconds']:8.1f} s  {run['peak_rss_gib']:6.2f} GiB  "
-                     f"cpu {run['cpu_seconds']:7.1f} s  {run['outcome']}{ratio}")
-        steps = run.get("dagster", {}).get("steps", {})
-        if key in ("full", "incremental", "noop"):
-            for step_key, step in steps.items():
-                if step.get("seconds") is not None and step["seconds"] >= 0.5:
-                    lines.append(f"    {step_key:34} {step['seconds']:8.1f} s  "
-                                 f"{step.get('peak_rss_gib', 0):6.2f} GiB  "
-                                 f"cpu {step.get('cpu_seconds') or 0:7.1f} s")
-                elif "stopped_after_s" in step:
-                    lines.append(f"    {step_key:34} stopped after {step['stopped_after_s']} s  "
-                                 f"{step.get('peak_rss_gib', 0):6.2f} GiB")
-            if run.get("report_files_written"):
-                rep = step_seconds(run, "leadership_reports") or 0
-                lines.append(f"    report files written: {run['report_files_written']} "
-                             f"({rep / run['report_files_written']:.2f} s per file)")
-    sample = r.get("report_sample", {}).get("result")
-    if isinstance(sample, dict):
-        lines.append(f"report sample: marts load {sample['marts_load_s']} s")
-        for rep in sample["reports"]:
-            lines.append(f"    {rep['level']:10} {rep['group_id'][:24]:24} {rep['total_s']:6.2f} s "
-                         f"(scope {rep['scope_data_s']}, build {rep['build_document_s']}, "
-                         f"html {rep['render_html_s']}, pdf {rep['render_pdf_s']})")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,14 @@ settings as (
     select * from int_settings
 ),
 
+construct_labels as (
+    select * from int_construct_labels
+),
+
+alert_labels as (
+    select code as alert_type, label as alert_label from int_labels where kind = 'alert_type'
+),
+
 drops as (
     select
         to_wave as wave_id,
@@ -26,7 +34,7 @@ drops as (
         delta as value,
         -settings.min_effect as threshold,
         printf('%s fell %.0f points in %s between %s and %s (q = %.3f)',
-               construct, -delta, group_id, from_wave, to_wave, q_value) as message
+               construct_label, -delta, group_id, from_wave, to_wave, q_value) as message
     from changes cross join settings
     where change = 'down'
 ),
@@ -52,15 +60,32 @@ low_alpha as (
         cronbach_alpha as value,
         settings.low_alpha as threshold,
         printf('Cronbach''s alpha of %s is %.2f (below %.2f): its items may not measure one thing',
-               construct, cronbach_alpha, settings.low_alpha) as message
+               construct_label, cronbach_alpha, settings.low_alpha) as message
     from reliability cross join settings
     where cronbach_alpha < settings.low_alpha
 ),
 
-final as (
+all_alerts as (
     select * from drops
     union all select * from low_participation
     union all select * from low_alpha
+),
+
+final as (
+    select
+        all_alerts.wave_id,
+        all_alerts.alert_type,
+        alert_labels.alert_label,
+        all_alerts.group_level,
+        all_alerts.group_id,
+        all_alerts.construct,
+        construct_labels.construct_label,
+        all_alerts.value,
+        all_alerts.threshold,
+        all_alerts.message
+    from all_alerts
+    left join alert_labels using (alert_type)
+    left join construct_labels using (construct)
 )
 
 select * from final

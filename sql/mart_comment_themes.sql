@@ -7,15 +7,23 @@ themes as (
     select * from int_comment_themes
 ),
 
+wave_order as (
+    select * from int_wave_order
+),
+
 group_waves as (
     select distinct wave_id, group_level, group_id from themes
 ),
 
 previous_wave as (
     select
-        wave_id, group_level, group_id,
-        lag(wave_id) over (partition by group_level, group_id order by wave_id) as previous_wave_id
+        group_waves.wave_id, group_waves.group_level, group_waves.group_id,
+        lag(group_waves.wave_id) over (
+            partition by group_waves.group_level, group_waves.group_id
+            order by wave_order.wave_seq
+        ) as previous_wave_id
     from group_waves
+    join wave_order using (wave_id)
 ),
 
 with_previous as (
@@ -42,10 +50,10 @@ final as (
         theme_label,
         construct,
         n_comments,
-        round(share, 4) as share,
-        round(mean_sentiment, 4) as mean_sentiment,
+        share,
+        mean_sentiment,
         previous_wave_id,
-        round(share - previous_share, 4) as share_change
+        share - previous_share as share_change
     from with_previous
 )
 

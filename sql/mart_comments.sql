@@ -1,5 +1,6 @@
 -- A few representative comments per group and theme, for the reports. Only
--- groups at or above the comment threshold; never a respondent key.
+-- groups at or above the comment threshold; never a respondent key. The same
+-- words from several people are one quote.
 with
 
 quotes as (
@@ -7,7 +8,7 @@ quotes as (
 ),
 
 final as (
-    select wave_id, group_level, group_id, theme, sentiment_label, text
+    select distinct wave_id, group_level, group_id, theme, sentiment_label, text
     from quotes
 )
 

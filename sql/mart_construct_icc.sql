@@ -6,14 +6,20 @@ icc as (
     select * from int_icc
 ),
 
+labels as (
+    select * from int_construct_labels
+),
+
 final as (
     select
-        wave_id,
-        construct,
-        n_groups,
-        round(icc1, 4) as icc1,
-        round(icc2, 4) as icc2
+        icc.wave_id,
+        icc.construct,
+        labels.construct_label,
+        icc.n_groups,
+        icc.icc1,
+        icc.icc2
     from icc
+    left join labels using (construct)
 )
 
 select * from final

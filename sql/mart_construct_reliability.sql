@@ -5,17 +5,23 @@ reliability as (
     select * from int_reliability
 ),
 
+labels as (
+    select * from int_construct_labels
+),
+
 final as (
     select
-        wave_id,
-        construct,
-        n_respondents,
-        n_items,
-        round(cronbach_alpha, 4) as cronbach_alpha,
-        round(alpha_ci_low, 4) as alpha_ci_low,
-        round(alpha_ci_high, 4) as alpha_ci_high,
-        round(omega, 4) as omega
+        reliability.wave_id,
+        reliability.construct,
+        labels.construct_label,
+        reliability.n_respondents,
+        reliability.n_items,
+        reliability.cronbach_alpha,
+        reliability.alpha_ci_low,
+        reliability.alpha_ci_high,
+        reliability.omega
     from reliability
+    left join labels using (construct)
 )
 
 select * from final

@@ -7,25 +7,9 @@ loads as (
 ),
 
 final as (
-    select
-        wave_id,
-        survey_id,
-        file_name,
-        file_hash,
-        format,
-        status,
-        rows_read,
-        rows_accepted,
-        rows_excluded,
-        excluded_preview_test_spam,
-        excluded_partial,
-        excluded_duplicate,
-        rows_quarantined,
-        rows_rejected,
-        comments_truncated,
-        dedup_possible,
-        message
-    from loads
+    -- every column of the staged load record but the raw path, which names a folder of
+    -- the server; the file name is enough to find it
+    select * exclude (source_path) from loads
 )
 
 select * from final

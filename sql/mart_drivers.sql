@@ -1,35 +1,42 @@
 -- Which constructs move eNPS (relative weights over respondents, only where
--- n > 25), and where acting would matter most.
+-- there are at least driver_min_n of them), and where acting would matter most.
+-- Only groups that may be shown have drivers.
 with
 
 drivers as (
     select * from int_drivers
 ),
 
-suppression as (
-    select * from int_suppression
+published as (
+    select * from int_published_groups
+),
+
+labels as (
+    select * from int_construct_labels
 ),
 
 reportable as (
     select drivers.*
     from drivers
-    join suppression using (wave_id, group_level, group_id)
-    where not suppression.suppressed
+    join published using (wave_id, group_level, group_id)
+    where not published.is_suppressed
 ),
 
 final as (
     select
-        wave_id,
-        group_level,
-        group_id,
-        outcome,
-        construct,
-        round(impact, 4) as impact,
-        method,
-        n,
-        round(gap_to_org, 4) as gap_to_org,
-        round(priority, 4) as priority
+        reportable.wave_id,
+        reportable.group_level,
+        reportable.group_id,
+        reportable.outcome,
+        reportable.construct,
+        labels.construct_label,
+        reportable.impact,
+        reportable.method,
+        reportable.n,
+        reportable.gap_to_org,
+        reportable.priority
     from reportable
+    left join labels using (construct)
 )
 
 select * from final

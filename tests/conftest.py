@@ -1,11 +1,15 @@
-"""Shared test helpers: the repository's paths and the shared reference files."""
+"""Shared test helpers: the shared reference files, and the fast tier.
+
+The fast tier (`./tandem test --quick`, i.e. `pytest -m quick`) is every test under
+tests/unit plus the tests marked `quick` elsewhere (one small materialization)."""
 
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+from tests.shared_files import REPO_ROOT, SHARED
+
+UNIT = REPO_ROOT / "tests" / "unit"
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +17,9 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"the shared reference folder {SHARED} is not beside the repository")
     return SHARED
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if UNIT in item.path.parents:
+            item.add_marker(pytest.mark.quick)

@@ -1,6 +1,7 @@
-"""The asset graph: raw exports -> state -> marts build -> published marts -> reports.
+"""The asset graph: raw exports -> state -> one asset per mart -> published marts -> reports.
 
-Each asset wires domain functions together and reports what it did as metadata.
+Each asset wires domain functions together and reports what it did as metadata; the
+marts are one asset each (built together by `marts_build`), described by their YAML.
 """
 
 import time
@@ -11,7 +12,10 @@ from pipelines.defs.resources import TandemWorkspace
 from pipelines.domain.config.workspace import SQL_DIR
 from pipelines.domain.marts.alerts import deliver, new_alerts, read_alerts
 from pipelines.domain.marts.build import build_marts
+from pipelines.domain.marts.checks import CHECK_DESCRIPTIONS, check_names, run_checks
+from pipelines.domain.marts.contract import Contract, contracts
 from pipelines.domain.publish.atomic import build_path, clean_stale_builds, publish, write_meta
+from pipelines.domain.state.queries import input_hashes
 from pipelines.domain.state.refresh import refresh_state
 
 POOL = "duckdb"
@@ -48,38 +52,66 @@ def survey_state(
     )
 
 
-@dg.asset(deps=[survey_state], kinds={"duckdb"}, pool=POOL, group_name="marts")
-def marts_build(context: dg.AssetExecutionContext, tandem: TandemWorkspace) -> dg.MaterializeResult:
-    """Build every mart into a new DuckDB file from the state (published only after its checks pass)."""
+CONTRACTS = contracts(SQL_DIR)
+
+
+def _mart_spec(contract: Contract) -> dg.AssetSpec:
+    schema = dg.TableSchema(columns=[
+        dg.TableColumn(c.name, c.type, description=f"[{c.role}] {c.description}")
+        for c in contract.columns
+    ])
+    return dg.AssetSpec(
+        key=contract.table, description=contract.description, deps=[survey_state],
+        group_name="marts", kinds={"duckdb"},
+        metadata={"dagster/column_schema": schema, "model": f"sql/{contract.table}.sql"},
+    )
+
+
+@dg.multi_asset(
+    name="marts_build",
+    specs=[_mart_spec(c) for c in CONTRACTS.values()],
+    check_specs=[
+        dg.AssetCheckSpec(name, asset=table, blocking=True, description=CHECK_DESCRIPTIONS[name])
+        for table, contract in CONTRACTS.items() for name in check_names(contract)
+    ],
+    pool=POOL,
+    can_subset=False,
+)
+def marts_build(context: dg.AssetExecutionContext, tandem: TandemWorkspace):
+    """Build every mart into a new DuckDB file from the state, then check each against its
+    contract (published only after every check passes)."""
     ws = tandem.workspace()
     removed = clean_stale_builds(ws.marts_file, keep_run_id=context.run_id)
     if removed:
         context.log.info(f"Removed {len(removed)} stale build file(s) from earlier runs")
     target = build_path(ws.marts_file, context.run_id)
     started = time.perf_counter()
-    result = build_marts(ws.state_file, target, SQL_DIR, ws.settings())
-    return dg.MaterializeResult(
-        metadata={
-            "build_file": target.name,
-            "tables": dg.MetadataValue.json(result.tables),
-            "elapsed_s": round(time.perf_counter() - started, 3),
-        }
-    )
+    result = build_marts(ws.state_file, target, SQL_DIR, ws.settings(), ws.duckdb_config())
+    elapsed = round(time.perf_counter() - started, 3)
+    for table in CONTRACTS:
+        yield dg.MaterializeResult(asset_key=table, metadata={
+            "dagster/row_count": result.tables.get(table, 0), "build_file": target.name,
+            "build_elapsed_s": elapsed,
+        })
+    with tandem.connect(target) as con:
+        outcomes = run_checks(con, SQL_DIR, ws.settings())
+    for outcome in outcomes:
+        yield dg.AssetCheckResult(
+            asset_key=outcome.table, check_name=outcome.check, passed=not outcome.problems,
+            description="; ".join(outcome.problems[:20]) or "ok",
+            metadata={"problems": len(outcome.problems)},
+        )
 
 
-@dg.asset(deps=[marts_build], kinds={"duckdb"}, pool=POOL, group_name="marts")
+@dg.asset(deps=list(CONTRACTS), kinds={"duckdb"}, pool=POOL, group_name="marts")
 def published_marts(
     context: dg.AssetExecutionContext, tandem: TandemWorkspace
 ) -> dg.MaterializeResult:
     """Swap the checked build in as data/marts/tandem.duckdb, atomically."""
-    import duckdb
-
     ws = tandem.workspace()
     target = build_path(ws.marts_file, context.run_id)
-    with duckdb.connect(str(ws.state_file), read_only=True) as con:
-        inputs = dict(
-            con.execute("SELECT path, file_hash FROM file_registry ORDER BY path").fetchall()
-        )
+    with tandem.connect(ws.state_file) as con:
+        inputs = input_hashes(con)
     write_meta(target, context.run_id, inputs, _versions())
     previous_alerts = read_alerts(ws.marts_file)
     publish(target, ws.marts_file)

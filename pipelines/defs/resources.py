@@ -1,6 +1,11 @@
 """The one resource: the workspace that a run reads from and writes to."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import dagster as dg
+import duckdb
 
 from pipelines.domain.config.settings import Settings
 from pipelines.domain.config.workspace import Workspace
@@ -17,6 +22,15 @@ class TandemWorkspace(dg.ConfigurableResource):
 
     def settings(self) -> Settings:
         return self.workspace().settings()
+
+    @contextmanager
+    def connect(self, path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only DuckDB connection to a workspace database (state, build or marts)."""
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
 
     def pseudonym_key(self) -> bytes:
         ws = self.workspace()

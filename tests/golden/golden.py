@@ -65,14 +65,19 @@ def _sorted(frame: pd.DataFrame, floats: list[str], digits: dict[str, int]) -> p
     return frame.drop(columns=[f"__{c}" for c in floats])
 
 
-def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = None) -> list[str]:
+def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = None,
+            intended: dict[str, str] | None = None,
+            distinct: dict[str, str] | None = None) -> list[str]:
     """Differences between the marts in `marts_file` and the golden marts in `folder`.
 
     Columns and tables added since the golden build are ignored; a golden column
     missing from the new build is a difference. `renamed` maps golden column
-    names to new ones, where a column was renamed on purpose.
+    names to new ones, where a column was renamed on purpose; `intended` names
+    the columns (`table.column`, with the reason) whose values changed on purpose;
+    `distinct` the tables (with the reason) whose repeated rows were removed on purpose.
     """
     renamed = renamed or {}
+    intended = intended or {}
     digits = json.loads((folder / "digits.json").read_text())
     problems = []
     with duckdb.connect(str(marts_file), read_only=True) as con:
@@ -81,7 +86,8 @@ def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = Non
             if table not in present:
                 problems.append(f"{table}: missing")
                 continue
-            golden = con.execute(f"SELECT * FROM '{folder / table}.parquet'").df()
+            unique = "DISTINCT" if table in (distinct or {}) else ""
+            golden = con.execute(f"SELECT {unique} * FROM '{folder / table}.parquet'").df()
             new = con.execute(f"SELECT * FROM {table}").df().rename(
                 columns={v: k for k, v in renamed.items()})
             missing = [c for c in golden.columns if c not in new.columns]
@@ -96,6 +102,8 @@ def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = Non
             golden = _sorted(golden, floats, table_digits)
             new = _sorted(new, floats, table_digits)
             for column in golden.columns:
+                if f"{table}.{column}" in intended:
+                    continue
                 problems += _column_problems(table, column, golden[column], new[column],
                                              table_digits.get(column))
     return problems

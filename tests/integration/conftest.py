@@ -12,6 +12,7 @@ from pipelines.defs.resources import TandemWorkspace
 from pipelines.domain.config.workspace import Workspace
 from pipelines.domain.demo import generate_demo
 from pipelines.domain.ingest.pseudonym import create_key_file
+from tests.integration.ops_workspace import make_ops
 
 
 def load_definitions() -> dg.Definitions:
@@ -76,3 +77,11 @@ def demo_rerun(demo_run) -> DemoRun:
     result = materialize_all(demo_run.ws.home, demo_run.instance)
     assert result.success, "the second demo run failed"
     return DemoRun(demo_run.ws, result, demo_run.instance)
+
+
+@pytest.fixture(scope="session")
+def ops(tmp_path_factory):
+    """The unattended-operation workspace (tests/integration/ops_workspace.py), run once and
+    shared by the test_operations_* files, which pytest runs in name order: concurrent
+    readers (which publishes version B), crash recovery, then the daemon and the lock."""
+    return make_ops(tmp_path_factory.mktemp("ops"))

@@ -21,21 +21,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.integration.attack_model import (
-    SHRINK,
-    AttackResult,
+from tests.integration.attack_equations import (
     Equation,
-    Structure,
     check_equations,
     families,
     family_count,
     read_published,
-    read_structure,
-    recovered_value,
-    run_attack,
-    set_options,
-    shrink_teams,
 )
+from tests.integration.attack_model import AttackResult, recovered_value, run_attack
+from tests.integration.attack_structure import Structure, read_structure
+from tests.integration.attack_workspace import SHRINK, set_options, shrink_teams
 from tests.integration.conftest import materialize_all, new_workspace
 
 K = 5

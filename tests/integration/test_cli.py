@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -11,55 +10,19 @@ import signal
 import socket
 import stat
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
 from pipelines.domain.config.workspace import REPO_ROOT, Workspace
+from tests.integration.marts_hash import marts_hash
+from tests.integration.tandem_cli import TANDEM, cli_env, tandem
 
-TANDEM = str(Path(sys.executable).with_name("tandem"))
 PULSE = "data/raw/surveys/pulse/2026-11/pulse_responses.csv"
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    drop = {"TANDEM_HOME", "DAGSTER_HOME", "TANDEM_PSEUDONYM_KEY"}
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update(extra)
-    return env
-
-
-def tandem(home: Path, *args: str, stdin: str | None = None, timeout: float = 600, **env):
-    return subprocess.run(
-        [TANDEM, "--home", str(home), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=cli_env(**env),
-        cwd=REPO_ROOT,
-    )
-
-
-def marts_hash(marts: Path) -> str:
-    """Ordered hash of every published table except meta_*."""
-    con = duckdb.connect(str(marts), read_only=True)
-    try:
-        digest = hashlib.sha256()
-        for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() "
-            "WHERE NOT starts_with(table_name, 'meta_') ORDER BY table_name"
-        ).fetchall():
-            digest.update(name.encode())
-            digest.update(repr(con.execute(f'SELECT * FROM "{name}"').fetchall()).encode())
-        return digest.hexdigest()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +208,8 @@ def test_ui_serves_the_assets_checks_schedule_and_sensor(demo):
         assert "errors" not in answer, answer.get("errors")
         (repo,) = answer["data"]["repositoriesOrError"]["nodes"]
         assets = {"/".join(a["assetKey"]["path"]): a for a in repo["assetNodes"]}
-        assert {"survey_state", "marts_build", "published_marts", "leadership_reports"} <= set(
+        assert {"survey_state", "mart_team_construct_scores", "published_marts",
+                "leadership_reports"} <= set(
             assets
         )
         checks = {

@@ -34,7 +34,7 @@ def test_definitions_hold_the_job_schedule_sensor_and_pool():
     graph = definitions.resolve_asset_graph()
     pools = {key.to_user_string(): node.pools for key, node in
              ((k, graph.get(k)) for k in graph.get_all_asset_keys())}
-    for asset in ("survey_state", "marts_build", "published_marts"):
+    for asset in ("survey_state", "mart_team_construct_scores", "published_marts"):
         assert pools[asset] == {"duckdb"}, pools
 
 

@@ -8,11 +8,8 @@ processes, which also shows that two workspaces do not share any state.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,47 +17,11 @@ import duckdb
 
 from pipelines.domain.config.workspace import REPO_ROOT, Workspace
 from pipelines.domain.demo import generate_demo
+from tests.integration.marts_hash import read_marts, table_hashes
+from tests.integration.tandem_cli import TANDEM, cli_env
 
-TANDEM = str(Path(sys.executable).with_name("tandem"))
 KEY = "determinism-test-key-" + "0123456789abcdef" * 3
 RUN_METADATA = {"run_id", "built_at"}  # the only columns that may differ between runs
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    drop = {"TANDEM_HOME", "DAGSTER_HOME", "TANDEM_PSEUDONYM_KEY"}
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update(extra)
-    return env
-
-
-def table_hashes(marts: Path) -> dict[str, str]:
-    """Ordered hash of each published table except meta_*: its columns, types and rows in
-    storage order (so equal hashes mean the same rows in the same order)."""
-    con = duckdb.connect(str(marts), read_only=True)
-    try:
-        tables = [
-            name
-            for (name,) in con.execute(
-                "SELECT table_name FROM duckdb_tables() "
-                "WHERE NOT starts_with(table_name, 'meta_') ORDER BY table_name"
-            ).fetchall()
-        ]
-        hashes = {}
-        for name in tables:
-            digest = hashlib.sha256()
-            columns = con.execute(
-                "SELECT column_name, data_type FROM duckdb_columns() "
-                "WHERE table_name = ? ORDER BY column_index",
-                [name],
-            ).fetchall()
-            digest.update(repr(columns).encode())
-            cursor = con.execute(f'SELECT * FROM "{name}"')
-            while rows := cursor.fetchmany(5000):
-                digest.update(repr(rows).encode())
-            hashes[name] = digest.hexdigest()
-        return hashes
-    finally:
-        con.close()
 
 
 def meta_publish(marts: Path) -> dict:
@@ -115,7 +76,7 @@ def test_two_workspaces_from_the_same_seed_and_key_publish_identical_marts(tmp_p
         assert run.returncode == 0, err[-3000:]
 
     marts = [Workspace(h).marts_file for h in homes]
-    first, second = (table_hashes(m) for m in marts)
+    first, second = (read_marts(m, table_hashes) for m in marts)
     print(f"\n[determinism] two parallel runs: {seconds:.1f} s; {len(first)} tables compared")
     assert first.keys() == second.keys()
     assert any(name.startswith("mart_") for name in first)

@@ -5,16 +5,23 @@ import json
 import pandas as pd
 from scipy.stats import spearmanr
 
+from pipelines.domain.config.workspace import SQL_DIR
+from pipelines.domain.marts.contract import contracts
+
 CONSTRUCTS = {"trust", "empowerment", "clarity", "accountability"}
+BLOCKING_CHECKS = {"row_conservation", "contract_holds", "marts_conserve_rows", "suppression_holds"}
 
 
 def test_every_asset_materialized_and_every_check_ran(demo_run):
     materialized = {e.asset_key.to_user_string() for e in demo_run.result.get_asset_materialization_events()}
-    assert {"survey_state", "marts_build", "published_marts", "leadership_reports"} <= materialized
+    marts = set(contracts(SQL_DIR))
+    assert {"survey_state", "published_marts", "leadership_reports"} | marts <= materialized
     checks = demo_run.result.get_asset_check_evaluations()
-    blocking = {c.check_name: c.passed for c in checks if c.check_name in {
-        "row_conservation", "marts_complete", "marts_conserve_rows", "suppression_holds", "aggregates_only"}}
-    assert blocking and all(blocking.values()), blocking
+    blocking = [(c.asset_key.to_user_string(), c.check_name, c.passed) for c in checks
+                if c.check_name in BLOCKING_CHECKS]
+    assert {name for _, name, _ in blocking} == BLOCKING_CHECKS
+    assert all(passed for *_, passed in blocking), blocking
+    assert {asset for asset, name, _ in blocking if name == "contract_holds"} == marts
 
 
 def test_scores_for_every_construct_wave_and_reportable_team(demo_run):

@@ -12,22 +12,13 @@ import openpyxl
 import pytest
 
 from pipelines.domain.ingest import RejectedFile, read_export
+from tests.shared_files import shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 
 
-def _vendor_dir() -> Path | None:
-    for cand in (
-        os.environ.get("TANDEM_VENDOR_SAMPLES"),
-        ROOT.parent / "shared/samples/vendor",
-    ):
-        if cand and Path(cand).is_dir():
-            return Path(cand)
-    return None
-
-
-VENDOR = _vendor_dir()
+VENDOR = shared_path("samples/vendor", env="TANDEM_VENDOR_SAMPLES")
 needs_vendor = pytest.mark.skipif(VENDOR is None, reason="shared/samples/vendor not available")
 
 # file, expected format, header rows, count published in SOURCES.md

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.domain.privacy import COMPLEMENTARY, PRIMARY, attack, protect
 from pipelines.domain.privacy.adversary import ExactSpan
+from tests.unit.small_org import org_groups
 
 BANDS = ("<1y", "1-3y", "3y+")
 LOCATIONS = ("Berlin", "Paris", "Remote")
@@ -33,50 +34,13 @@ def random_org(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             )
             for i, (b, loc) in enumerate((b, loc) for b in bands for loc in locations):
                 atoms[(team, b, loc)] = int(cells[i])
-    rows = []
-
-    def add(key, level, gid, parent, keep):
-        members = tuple(a for a in atoms if keep(a))
-        rows.append(
-            {
-                "group_key": key,
-                "group_level": level,
-                "group_id": gid,
-                "parent_group_id": parent,
-                "n": sum(atoms[a] for a in members),
-                "atoms": members,
-            }
-        )
-
-    add("org", "org", "org", None, lambda a: True)
-    for d in sorted(set(dept_of.values())):
-        add(f"dept:{d}", "department", d, "org", lambda a, d=d: dept_of[a[0]] == d)
-        for b in bands:
-            add(
-                f"dept:{d}|tenure:{b}",
-                "tenure_band",
-                b,
-                d,
-                lambda a, d=d, b=b: dept_of[a[0]] == d and a[1] == b,
-            )
-        for loc in locations:
-            add(
-                f"dept:{d}|location:{loc}",
-                "location",
-                loc,
-                d,
-                lambda a, d=d, loc=loc: dept_of[a[0]] == d and a[2] == loc,
-            )
+    depts: dict[str, list[str]] = {}
     for team, d in dept_of.items():
-        add(f"team:{team}", "team", team, d, lambda a, team=team: a[0] == team)
-    for b in bands:
-        add(f"org|tenure:{b}", "tenure_band", b, "org", lambda a, b=b: a[1] == b)
-    for loc in locations:
-        add(f"org|location:{loc}", "location", loc, "org", lambda a, loc=loc: a[2] == loc)
+        depts.setdefault(d, []).append(team)
+    lineage = None
     if len(dept_of) >= 2 and rng.random() < 0.4:
-        old = set(rng.choice(sorted(dept_of), size=2, replace=False).tolist())
-        add("lineage:new", "lineage", "new", None, lambda a: a[0] in old)
-    return pd.DataFrame(rows), pd.DataFrame({"atom_id": list(atoms), "n": list(atoms.values())})
+        lineage = {"new": set(rng.choice(sorted(dept_of), size=2, replace=False).tolist())}
+    return org_groups(atoms, depts, cuts=True, lineage=lineage)
 
 
 def brute_force_leaks(groups, atoms, shown, k) -> list[frozenset]:

@@ -6,8 +6,6 @@ shared reference-data folder; the tests that need them skip when they are absent
 """
 
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,18 +13,14 @@ import pytest
 from scipy import stats
 
 from pipelines.domain.stats import icc_bliese, rwg_j, rwg_j_from_mean_variance
+from tests.shared_files import shared_path
 
 
 def _reference(name: str) -> pd.DataFrame:
-    candidates = [
-        Path(os.environ.get("TANDEM_REFERENCE_DATA", "/nonexistent")) / "multilevel",
-        Path(__file__).resolve().parents[1] / "data" / "reference" / "multilevel",
-        Path(__file__).resolve().parents[3] / "shared" / "reference-data" / "multilevel",
-    ]
-    for folder in candidates:
-        if (folder / name).is_file():
-            return pd.read_csv(folder / name)
-    pytest.skip(f"reference data {name} not found")
+    folder = shared_path("reference-data", env="TANDEM_REFERENCE_DATA")
+    if folder is None or not (folder / "multilevel" / name).is_file():
+        pytest.skip(f"reference data {name} not found")
+    return pd.read_csv(folder / "multilevel" / name)
 
 
 # --- rwg(j) -----------------------------------------------------------------

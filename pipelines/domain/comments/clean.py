@@ -43,20 +43,32 @@ _ZWJ = "\u200d"  # kept: it joins emoji sequences
 _WS = re.compile(r"\s+")
 
 
+_LAYOUT = "\t\n\r\v\f"
+
+
+def strip_invisible(text: str, keep: str = "") -> str:
+    """Drop the characters that change how text looks without being seen: control
+    characters (category Cc: NUL, escape, ...; those in `keep` stay) and format characters
+    (Cf: bidi overrides and isolates, zero-width spaces, the BOM, soft hyphens), except the
+    zero-width joiner that emoji sequences need. Right-to-left *letters* stay.
+
+    The one neutralizing function for text shown to a reader: comments when they are
+    cleaned, and every string the HTML and PDF reports show (team names come from the
+    roster as written). 'invoice\u202egnp.exe' (shown as 'invoiceexe.png') ->
+    'invoicegnp.exe'; 'Sup\u200bport' -> 'Support'.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        ch for ch in text
+        if ch in keep or not (unicodedata.category(ch) == "Cc"
+                              or (unicodedata.category(ch) == "Cf" and ch != _ZWJ)))
+
+
 def normalize_text(text: str) -> str:
     """NFC-normalize, drop control/format characters and collapse whitespace."""
-    text = unicodedata.normalize("NFC", text)
-    out = []
-    for ch in text:
-        if ch in "\t\n\r\v\f":
-            out.append(" ")
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Cc" or (cat == "Cf" and ch != _ZWJ):
-            # control chars, BOM, zero-width spaces, bidi overrides
-            continue
-        out.append(ch)
-    return _WS.sub(" ", "".join(out)).strip()
+    text = strip_invisible(unicodedata.normalize("NFC", text), keep=_LAYOUT)
+    return _WS.sub(" ", text).strip()
 
 
 # --- non-answers ---------------------------------------------------------------------

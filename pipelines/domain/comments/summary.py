@@ -7,11 +7,12 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from pipelines.domain.config.settings import MIN_ALLOWED_GROUP_SIZE
+
 from .themes import ALL_LABELS, OTHER, TAXONOMY_VERSION, theme_construct
 
 GROUP_KEYS = ["wave_id", "group_level", "group_id"]
 SUMMARY_COLUMNS = [*GROUP_KEYS, "theme", "construct", "n_comments", "share", "mean_sentiment"]
-MIN_ALLOWED_GROUP_SIZE = 3  # the confidentiality floor: never below 3
 
 
 def _as_theme_list(value: object) -> list[str]:

@@ -1,12 +1,16 @@
-"""Workspace settings (`tandem.yaml`) with documented defaults.
+"""Workspace settings (`tandem.yaml`): one schema, one place for every default.
 
-Every key is optional; a missing file means all defaults. Values are validated
-here so that a bad setting stops a run before any data is touched.
+`settings.yaml` beside this module is the schema: the default `tandem.yaml`,
+with one commented line per setting. The `Settings` dataclass, the file that
+`tandem init` writes, and the policy constants that other stages read (k, the
+comments k) all come from it. Every key is optional; a missing file means all
+defaults. Values are validated here so that a bad setting stops a run before
+any data is touched.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import fields, make_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,66 +20,61 @@ import yaml
 #: recovered almost directly (BRIEF §3).
 MIN_ALLOWED_GROUP_SIZE = 3
 
-DEFAULT_SETTINGS_YAML = """\
-# Tandem settings for this workspace. Every key is optional; these are the defaults.
 
-# Confidentiality (docs/confidentiality.md)
-min_group_size: 5              # k: groups with fewer respondents show no figure at all (never below 3)
-comment_min_group_size: 10     # comments and themes are shown only for groups this large
-differencing_protection: true  # also hide groups whose figures would reveal a small group by subtraction
-
-# Scoring (docs/marts.md)
-quadrant_threshold: 60         # the "high" line on the 0-100 scale for the balance quadrant
-min_effect: 5                  # a change is called only when q < 0.05 and |delta| >= this many points
-min_progress: 100              # default for codebooks that set none: partial responses below are excluded
-max_comment_length: 2000       # longer comments are truncated (and counted)
-
-# Operations (docs/operations.md)
-schedule_cron: "0 2 * * *"     # the nightly run
-timezone: "Europe/London"
-alert_command: null            # e.g. "mail -s 'Tandem alert' hr@example.com"; gets each alert as JSON on stdin
-low_participation: 0.6         # alert below this participation rate
-low_alpha: 0.7                 # alert below this Cronbach's alpha
-
-# Reports (docs/reports.md)
-team_reports: true             # one report per reportable team (turn off for very large censuses)
-report_formats: [html, pdf]
-"""
+#: The schema: the default `tandem.yaml`, one commented line per setting. Its values
+#: are the defaults, and their YAML types the settings' types.
+SCHEMA_FILE = Path(__file__).with_name("settings.yaml")
+DEFAULT_SETTINGS_YAML = SCHEMA_FILE.read_text(encoding="utf-8")
+DEFAULTS: dict[str, Any] = {
+    name: tuple(value) if isinstance(value, list) else value
+    for name, value in yaml.safe_load(DEFAULT_SETTINGS_YAML).items()
+}
+#: k and the comments k, for code that runs without a workspace (tests, tools)
+DEFAULT_K: int = DEFAULTS["min_group_size"]
+DEFAULT_COMMENT_K: int = DEFAULTS["comment_min_group_size"]
 
 
-@dataclass(frozen=True)
-class Settings:
-    min_group_size: int = 5
-    comment_min_group_size: int = 10
-    differencing_protection: bool = True
-    quadrant_threshold: float = 60.0
-    min_effect: float = 5.0
-    min_progress: float = 100.0
-    max_comment_length: int = 2000
-    schedule_cron: str = "0 2 * * *"
-    timezone: str = "Europe/London"
-    alert_command: str | None = None
-    low_participation: float = 0.6
-    low_alpha: float = 0.7
-    team_reports: bool = True
-    report_formats: tuple[str, ...] = field(default=("html", "pdf"))
+#: Settings that are off (null) by default, and their type when set.
+OPTIONAL_TYPES = {"alert_command": str, "min_participation": float}
 
-    def __post_init__(self) -> None:
-        if self.min_group_size < MIN_ALLOWED_GROUP_SIZE:
-            raise SettingsError(
-                f"min_group_size is {self.min_group_size}; it must be at least "
-                f"{MIN_ALLOWED_GROUP_SIZE}, or small groups could be identified"
-            )
-        if self.comment_min_group_size < self.min_group_size:
-            raise SettingsError(
-                "comment_min_group_size must be at least min_group_size "
-                f"({self.comment_min_group_size} < {self.min_group_size})"
-            )
-        if not 0 <= self.quadrant_threshold <= 100:
-            raise SettingsError("quadrant_threshold must lie on the 0-100 scale")
-        unknown = set(self.report_formats) - {"html", "pdf"}
-        if unknown:
-            raise SettingsError(f"report_formats: unknown format(s) {sorted(unknown)}")
+
+def _type_of(name: str, default: Any) -> Any:
+    if default is None:
+        return OPTIONAL_TYPES[name] | None
+    if isinstance(default, tuple):
+        return tuple[str, ...]
+    return type(default)
+
+
+def _validate(self) -> None:
+    if self.min_group_size < MIN_ALLOWED_GROUP_SIZE:
+        raise SettingsError(
+            f"min_group_size is {self.min_group_size}; it must be at least "
+            f"{MIN_ALLOWED_GROUP_SIZE}, or small groups could be identified"
+        )
+    if self.comment_min_group_size < self.min_group_size:
+        raise SettingsError(
+            "comment_min_group_size must be at least min_group_size "
+            f"({self.comment_min_group_size} < {self.min_group_size})"
+        )
+    if self.driver_min_n < 3:
+        raise SettingsError("driver_min_n must be at least 3")
+    if self.min_participation is not None and not 0 <= self.min_participation <= 1:
+        raise SettingsError("min_participation must be a rate between 0 and 1 (e.g. 0.3), or null")
+    if not 0 <= self.quadrant_threshold <= 100:
+        raise SettingsError("quadrant_threshold must lie on the 0-100 scale")
+    unknown = set(self.report_formats) - {"html", "pdf"}
+    if unknown:
+        raise SettingsError(f"report_formats: unknown format(s) {sorted(unknown)}")
+
+
+Settings = make_dataclass(
+    "Settings",
+    [(name, _type_of(name, default), default) for name, default in DEFAULTS.items()],
+    frozen=True,
+    namespace={"__post_init__": _validate, "__module__": __name__,
+               "__doc__": "The settings of one workspace (see SCHEMA for each one's meaning)."},
+)
 
 
 class SettingsError(ValueError):

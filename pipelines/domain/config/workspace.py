@@ -85,6 +85,13 @@ class Workspace:
     def settings(self) -> Settings:
         return load_settings(self.settings_file)
 
+    def duckdb_config(self) -> dict[str, str]:
+        """DuckDB's memory limit and spill folder from the settings, for every writing connection."""
+        settings = self.settings()
+        spill = self.home / settings.duckdb_temp_directory
+        spill.mkdir(parents=True, exist_ok=True)
+        return {"memory_limit": settings.duckdb_memory_limit, "temp_directory": str(spill)}
+
     def ensure_layout(self) -> None:
         """Create the folders and a commented default `tandem.yaml` if missing."""
         for folder in (self.surveys_dir, self.roster_dir, self.marts_dir, self.state_dir,

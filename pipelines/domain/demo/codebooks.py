@@ -29,6 +29,12 @@ ITEM_BANK: tuple[tuple[str, str, bool, str], ...] = (
 )
 LABELS = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
 NO_BASIS_LABEL = "No basis for evaluation"
+
+
+def _likert_scale() -> dict:
+    """The agreement scale both demo surveys use, with its no-answer codes."""
+    return {"min": 1, "max": 5, "labels": list(LABELS),
+            "no_answer": [NO_BASIS_LABEL, "-1", "N/A"]}
 MATRIX_QUESTION = "How much do you agree with each statement?"
 ENPS_QUESTION = "How likely are you to recommend this company as a place to work?"
 COMMENT_QUESTION = "What one thing would most improve how your team is led?"
@@ -51,7 +57,8 @@ def _waves(survey: str) -> dict:
     }
 
 
-def _items(column_of) -> list[dict]:
+def _items(column_of, enps_column: dict, comment_column: dict) -> list[dict]:
+    """The item bank, then the eNPS question and the comment question."""
     items = [
         {
             "id": item_id,
@@ -62,32 +69,19 @@ def _items(column_of) -> list[dict]:
         }
         for index, (item_id, construct, reverse, statement) in enumerate(ITEM_BANK)
     ]
+    items.append({"id": "ENPS", "role": "enps", "text": ENPS_QUESTION,
+                  "scale": {"min": 0, "max": 10}, "column": enps_column})
+    items.append({"id": "COMMENT", "role": "comment", "text": COMMENT_QUESTION,
+                  "column": comment_column})
     return items
 
 
 def engagement_codebook() -> dict:
-    items = _items(lambda index, _: {"id": qualtrics_item_id(index)})
-    items.append(
-        {
-            "id": "ENPS",
-            "role": "enps",
-            "text": ENPS_QUESTION,
-            "scale": {"min": 0, "max": 10},
-            "column": {"id": "Q2"},
-        }
-    )
-    items.append(
-        {"id": "COMMENT", "role": "comment", "text": COMMENT_QUESTION, "column": {"id": "Q3"}}
-    )
+    items = _items(lambda index, _: {"id": qualtrics_item_id(index)}, {"id": "Q2"}, {"id": "Q3"})
     return {
         "survey_id": "engagement",
         "title": "Engagement survey (Qualtrics)",
-        "scale": {
-            "min": 1,
-            "max": 5,
-            "labels": list(LABELS),
-            "no_answer": [NO_BASIS_LABEL, "-1", "N/A"],
-        },
+        "scale": _likert_scale(),
         "respondent": {
             "id": {"id": "ExternalReference"},
             "email": {"id": "RecipientEmail"},
@@ -105,33 +99,12 @@ def engagement_codebook() -> dict:
 
 
 def pulse_codebook() -> dict:
-    items = _items(lambda _, statement: {"text": google_grid_text(statement)})
-    items.append(
-        {
-            "id": "ENPS",
-            "role": "enps",
-            "text": ENPS_QUESTION,
-            "scale": {"min": 0, "max": 10},
-            "column": {"text": ENPS_QUESTION},
-        }
-    )
-    items.append(
-        {
-            "id": "COMMENT",
-            "role": "comment",
-            "text": COMMENT_QUESTION,
-            "column": {"text": COMMENT_QUESTION},
-        }
-    )
+    items = _items(lambda _, statement: {"text": google_grid_text(statement)},
+                   {"text": ENPS_QUESTION}, {"text": COMMENT_QUESTION})
     return {
         "survey_id": "pulse",
         "title": "Pulse survey (Google Forms)",
-        "scale": {
-            "min": 1,
-            "max": 5,
-            "labels": list(LABELS),
-            "no_answer": [NO_BASIS_LABEL, "-1", "N/A"],
-        },
+        "scale": _likert_scale(),
         "respondent": {
             "email": {"text": "Email Address"},
             "timestamp": {"text": "Timestamp"},

@@ -15,10 +15,13 @@ import duckdb
 import pandas as pd
 
 from pipelines.domain.config.settings import Settings
+from pipelines.domain.config.waves import wave_order
 from pipelines.domain.marts import changes as change_stats
 from pipelines.domain.marts import scoring
 from pipelines.domain.marts.comments import comment_marts
 from pipelines.domain.marts.disclosure import suppression_table
+from pipelines.domain.marts.drivers import group_drivers
+from pipelines.domain.marts.labels import labels_table
 from pipelines.domain.marts.models import run_models
 
 
@@ -27,24 +30,30 @@ class BuildResult:
     tables: dict[str, int]  # mart -> rows
 
 
-def build_marts(state_file: Path, build_file: Path, sql_dir: Path, settings: Settings) -> BuildResult:
+def build_marts(
+    state_file: Path, build_file: Path, sql_dir: Path, settings: Settings,
+    duckdb_config: dict[str, str] | None = None,
+) -> BuildResult:
+    """Build every model into the new file `build_file`; `duckdb_config` bounds DuckDB's
+    memory (it spills to its temp_directory beyond the limit)."""
     build_file.unlink(missing_ok=True)
-    con = duckdb.connect(str(build_file))
+    con = duckdb.connect(str(build_file), config=duckdb_config or {})
     try:
         # one thread: parallel float aggregation sums in a varying order, and the marts
         # must be identical row for row between runs on the same input
         con.execute("SET threads = 1")
         con.execute(f"ATTACH '{state_file}' AS state (READ_ONLY)")
-        run_models(con, sql_dir, ("stg_", "int_"))
+        run_models(con, sql_dir, "inputs")
         _register(con, "int_settings", pd.DataFrame([{
             "min_group_size": settings.min_group_size,
             "comment_min_group_size": settings.comment_min_group_size,
             "min_effect": settings.min_effect,
             "low_participation": settings.low_participation,
             "low_alpha": settings.low_alpha,
+            "min_participation": settings.min_participation,
         }]))
         _python_layer(con, settings)
-        marts = run_models(con, sql_dir, ("mart_", "dim_"))
+        marts = run_models(con, sql_dir, "outputs")
         con.execute("DETACH state")
         counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in marts}
         con.execute("CHECKPOINT")
@@ -62,10 +71,11 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 COLUMN_TYPES = {
     **dict.fromkeys(["wave_id", "group_level", "group_id", "parent_group_id", "measure", "construct",
                      "from_wave", "to_wave", "from_group_level", "from_group_id", "change", "quadrant", "outcome", "method",
-                     "suppression_reason", "theme", "theme_label", "sentiment_label", "text"], "VARCHAR"),
+                     "suppression_reason", "theme", "theme_label", "sentiment_label", "text",
+                     "kind", "code", "label"], "VARCHAR"),
     "suppressed": "BOOLEAN",
-    **dict.fromkeys(["n_respondents", "n_items", "n_groups", "n", "n_comments", "n_paired", "min_group_size",
-                     "comment_min_group_size"], "BIGINT"),
+    **dict.fromkeys(["n_respondents", "n_items", "n_groups", "n", "n_comments", "n_paired",
+                     "min_group_size", "comment_min_group_size", "wave_seq"], "BIGINT"),
 }
 
 
@@ -77,34 +87,30 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) ->
 
 
 def _python_layer(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    waves = [r[0] for r in con.execute(
+        "SELECT wave_id FROM stg_waves UNION SELECT wave_id FROM int_group_sizes").fetchall()]
+    _register(con, "int_wave_order", pd.DataFrame(
+        {"wave_id": wave_order(waves), "wave_seq": range(1, len(set(waves)) + 1)}))
+    constructs = [r[0] for r in con.execute(
+        "SELECT DISTINCT construct FROM stg_items WHERE construct IS NOT NULL").fetchall()]
+    _register(con, "int_labels", labels_table(constructs))
     measure_stats = _df(con, "SELECT * FROM int_group_measure_stats ORDER BY ALL")
     item_variances = _df(con, "SELECT * FROM int_group_item_variances ORDER BY ALL")
     scores = scoring.group_scores(measure_stats, item_variances)
     _register(con, "int_group_scores", scores)
     _register(con, "int_balance", scoring.balance(scores, settings.quadrant_threshold))
     _register(con, "int_enps", scoring.group_enps(_df(con, "SELECT * FROM int_group_sizes ORDER BY ALL")))
-    _register(con, "int_reliability", scoring.construct_reliability(_df(con, """
-        SELECT wave_id, construct, response_key, item_id, value_keyed
-        FROM int_answers_scored ORDER BY ALL""")))
-    _register(con, "int_icc", scoring.construct_icc(_df(con, """
-        SELECT m.wave_id, r.measure, m.group_id, r.score_0_100
-        FROM int_group_members m JOIN int_respondent_measures r USING (wave_id, response_key)
-        WHERE m.group_level = 'team' AND r.measure NOT LIKE '%_index' ORDER BY ALL""")))
+    _register(con, "int_reliability", scoring.construct_reliability(
+        _df(con, "SELECT * FROM int_item_pair_moments ORDER BY ALL")))
+    _register(con, "int_icc", scoring.construct_icc(measure_stats))
     lineage = _df(con, "SELECT * FROM stg_lineage ORDER BY ALL")
     changes, history = change_stats.team_changes(
         measure_stats, lineage, settings.min_effect,
         paired=_df(con, "SELECT * FROM int_paired_measure_sums ORDER BY ALL"),
         min_pairs=settings.min_group_size)
     _register(con, "int_changes", changes)
-    _register(con, "int_drivers", change_stats.drivers(_df(con, """
-        SELECT m.wave_id, m.group_level, m.group_id, m.response_key, r.measure, r.score_0_100,
-               p.enps_score
-        FROM int_group_members m
-        JOIN int_respondent_measures r USING (wave_id, response_key)
-        JOIN int_respondents p USING (response_key)
-        WHERE m.group_level IN ('org', 'department') AND r.measure NOT LIKE '%_index'
-          AND p.enps_score IS NOT NULL
-        ORDER BY ALL"""), scores))
+    _register(con, "int_drivers", group_drivers(
+        _df(con, "SELECT * FROM int_driver_moments ORDER BY ALL"), scores, settings.driver_min_n))
     suppression = suppression_table(
         _df(con, "SELECT * FROM int_group_sizes ORDER BY ALL"),
         _df(con, "SELECT * FROM int_group_atoms ORDER BY ALL"),

@@ -1,4 +1,4 @@
-"""Change between consecutive waves, following team lineage, and driver analysis.
+"""Change between consecutive waves, following team lineage.
 
 A team's earlier figure is the union of the teams that became it (from the
 lineage map); without lineage, the team with the same name. Sufficient
@@ -10,11 +10,10 @@ Benjamini–Hochberg family: docs/change-detection.md gives the calibration.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from pipelines.domain import stats
+from pipelines.domain.config.waves import wave_order
 
 CHANGE_LEVELS = ("team", "department", "org")
 CONSTRUCT_EXCLUDE = ("leadership_index", "management_index")
@@ -32,7 +31,8 @@ def predecessors(lineage: pd.DataFrame, to_wave: str, team: str, teams_before: s
 
 
 def wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
-    ordered = sorted(waves)
+    """Consecutive waves, in the one wave order."""
+    ordered = wave_order(waves)
     return list(zip(ordered, ordered[1:], strict=False))
 
 
@@ -74,7 +74,7 @@ def team_changes(
         & ~measure_stats["measure"].isin(CONSTRUCT_EXCLUDE)
     ]
     rows, history = [], []
-    for from_wave, to_wave in wave_pairs(sorted(data["wave_id"].unique())):
+    for from_wave, to_wave in wave_pairs(data["wave_id"].unique()):
         before = data[data["wave_id"] == from_wave].set_index(["group_level", "group_id", "measure"])
         after = data[data["wave_id"] == to_wave]
         teams_before = set(before.xs("team", level="group_level").index.get_level_values(0)) \
@@ -131,42 +131,3 @@ def _call_changes(changes: pd.DataFrame, min_effect: float) -> pd.DataFrame:
     for _, family in changes.groupby(["from_wave", "to_wave", "group_level", "group_id"], sort=True):
         parts.append(stats.detect_changes(family.copy(), min_effect=min_effect))
     return pd.concat(parts, ignore_index=True)
-
-
-def drivers(
-    respondent_scores: pd.DataFrame, group_scores: pd.DataFrame, min_n: int = 26
-) -> pd.DataFrame:
-    """Relative-weights drivers of eNPS per wave for the organisation and each department.
-
-    `respondent_scores`: wave_id, group_level, group_id, response_key, measure,
-    score_0_100, enps_score. priority = impact × (room to 100 + gap below the
-    organisation) / 100, so a high-impact construct where the group trails counts most.
-    """
-    rows = []
-    for (wave_id, level, group_id), part in respondent_scores.groupby(
-        ["wave_id", "group_level", "group_id"], sort=True
-    ):
-        wide = part.pivot_table(index=["response_key", "enps_score"], columns="measure",
-                                values="score_0_100").reset_index().sort_values("response_key")
-        constructs = sorted(c for c in wide.columns if c not in ("response_key", "enps_score"))
-        result = stats.driver_analysis(wide[constructs], wide["enps_score"], min_n=min_n)
-        for drv in result.itertuples(index=False):
-            score = _score(group_scores, wave_id, level, group_id, drv.construct)
-            org = _score(group_scores, wave_id, "org", "Organisation", drv.construct)
-            gap = 0.0 if level == "org" else org - score
-            rows.append({
-                "wave_id": wave_id, "group_level": level, "group_id": group_id, "outcome": "enps",
-                "construct": drv.construct, "impact": drv.impact, "method": drv.method, "n": drv.n,
-                "gap_to_org": gap,
-                "priority": drv.impact * ((100 - score) + max(gap, 0.0)) / 100,
-            })
-    return pd.DataFrame(rows, columns=[
-        "wave_id", "group_level", "group_id", "outcome", "construct", "impact", "method", "n",
-        "gap_to_org", "priority",
-    ])
-
-
-def _score(scores: pd.DataFrame, wave_id, level, group_id, measure) -> float:
-    hit = scores[(scores["wave_id"] == wave_id) & (scores["group_level"] == level)
-                 & (scores["group_id"] == group_id) & (scores["measure"] == measure)]
-    return float(hit["score_0_100"].iloc[0]) if len(hit) else math.nan

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.domain.config.workspace import SQL_DIR
+from pipelines.domain.marts.contract import contracts
+from pipelines.domain.marts.labels import SUPPRESSION_REASONS
+
 EXAMPLE_QUERIES = """\
 ## Example queries
 
@@ -23,7 +27,7 @@ SELECT group_id AS team, parent_group_id AS department, score_0_100,
        score_ci_low, score_ci_high, n_respondents
 FROM mart_team_construct_scores
 WHERE construct = 'clarity' AND group_level = 'team' AND NOT suppressed
-  AND wave_id = (SELECT max(wave_id) FROM mart_team_construct_scores)
+  AND wave_id = (SELECT wave_id FROM dim_waves ORDER BY wave_seq DESC LIMIT 1)
 ORDER BY score_0_100
 LIMIT 10;
 ```
@@ -44,7 +48,7 @@ Balance quadrant counts by department in the latest wave:
 SELECT parent_group_id AS department, quadrant, count(*) AS teams
 FROM mart_team_balance
 WHERE group_level = 'team' AND NOT suppressed
-  AND wave_id = (SELECT max(wave_id) FROM mart_team_balance)
+  AND wave_id = (SELECT wave_id FROM dim_waves ORDER BY wave_seq DESC LIMIT 1)
 GROUP BY ALL
 ORDER BY department, quadrant;
 ```
@@ -72,7 +76,26 @@ smaller group by subtraction (see `docs/confidentiality.md`).
 """
 
 
-def render(marts_file: Path) -> str:
+ROLES_TEXT = """\
+Every column has a role (declared in `sql/<table>.yml`, the contract that the
+publish checks enforce): **key** columns identify a row and are unique together;
+a **figure** is computed from answers and kept at full precision (the reports
+round it to the digits given in brackets); a **count** is a number of people,
+answers or rows; a **label** is words or context. In a row with
+`suppressed = true` every figure and count is NULL.
+"""
+
+
+def _reasons_text() -> str:
+    lines = ["## Why a figure is missing", "",
+             "`suppression_reason` says why a row is withheld:", ""]
+    lines += [f"- `{code}`: {text}." for code, text in SUPPRESSION_REASONS.items()]
+    lines += ["- `earlier_wave_<reason>` (changes only): the earlier wave's group was withheld "
+              "for that reason, so no change can be shown.", ""]
+    return "\n".join(lines)
+
+
+def render(marts_file: Path, sql_dir: Path = SQL_DIR) -> str:
     with duckdb.connect(str(marts_file), read_only=True) as con:
         tables = con.execute("""
             SELECT table_name, comment FROM duckdb_tables()
@@ -82,18 +105,27 @@ def render(marts_file: Path) -> str:
         columns = con.execute("""
             SELECT table_name, column_name, data_type, comment FROM duckdb_columns()
             ORDER BY table_name, column_index""").fetchall()
-    parts = [HEADER, "## Tables\n"]
+    roles = {(name, c.name): c for name, contract in contracts(sql_dir).items()
+             for c in contract.columns}
+    parts = [HEADER, ROLES_TEXT, _reasons_text(), "## Tables\n"]
     parts += [f"- [`{name}`](#{name.replace('_', '-')}): {_first_sentence(comment)}" for name, comment in tables]
     parts.append("")
     for name, comment in tables:
         source = f"`sql/{name}.sql`" if not name.startswith("meta_") else "written by the publish step"
         parts += [f"## {name}", "", comment or "", "", f"Built by {source}.", "",
-                  "| column | type | description |", "|---|---|---|"]
-        parts += [f"| `{col}` | {dtype} | {(desc or '').replace('|', '/')} |"
+                  "| column | role | type | description |", "|---|---|---|---|"]
+        parts += [f"| `{col}` | {_role(roles.get((name, col)))} | {dtype} | "
+                  f"{(desc or '').replace('|', '/')} |"
                   for table, col, dtype, desc in columns if table == name]
         parts.append("")
     parts.append(EXAMPLE_QUERIES)
     return "\n".join(parts)
+
+
+def _role(column) -> str:
+    if column is None:
+        return ""
+    return f"{column.role} ({column.digits})" if column.digits is not None else column.role
 
 
 def _first_sentence(text: str | None) -> str:

@@ -78,19 +78,28 @@ def group_enps(sizes: pd.DataFrame) -> pd.DataFrame:
     ])
 
 
-def construct_reliability(answers: pd.DataFrame) -> pd.DataFrame:
+def construct_reliability(pair_moments: pd.DataFrame) -> pd.DataFrame:
     """Cronbach's alpha (pairwise), its Feldt interval and omega per wave and construct.
 
-    `answers` has wave_id, construct, response_key, item_id, value_keyed.
+    `pair_moments` (int_item_pair_moments) has, per wave, construct and pair of
+    items, the n, sums and sum of products over the respondents who answered both.
     """
     rows = []
-    for (wave_id, construct), part in answers.groupby(["wave_id", "construct"], sort=True):
-        wide = part.pivot_table(index="response_key", columns="item_id", values="value_keyed")
-        wide = wide.sort_index().reindex(sorted(wide.columns), axis=1)
-        n, j = wide.shape
-        alpha = stats.cronbach_alpha(wide) if j >= 2 and n >= 3 else math.nan
+    for (wave_id, construct), part in pair_moments.groupby(["wave_id", "construct"], sort=True):
+        items = sorted(set(part["item_a"]) | set(part["item_b"]))
+        index = {item: i for i, item in enumerate(items)}
+        j, n = len(items), int(part["n_respondents"].iloc[0])
+        sums = {name: np.full((j, j), np.nan) for name in ("n", "row", "col", "prod")}
+        for rec in part.itertuples(index=False):
+            a, b = index[rec.item_a], index[rec.item_b]
+            for (x, y), (row, col) in (((a, b), (rec.sum_a, rec.sum_b)),
+                                       ((b, a), (rec.sum_b, rec.sum_a))):
+                sums["n"][x, y], sums["prod"][x, y] = rec.n, rec.sum_ab
+                sums["row"][x, y], sums["col"][x, y] = row, col
+        cov = stats.pairwise_covariance(sums["n"], sums["row"], sums["col"], sums["prod"])
+        alpha = stats.cronbach_alpha_from_cov(cov) if j >= 2 and n >= 3 else math.nan
         low, high = stats.feldt_interval(alpha, n, j) if np.isfinite(alpha) else (math.nan, math.nan)
-        omega = stats.mcdonald_omega(wide) if j >= 3 and n > j else None
+        omega = stats.mcdonald_omega_from_cov(cov) if j >= 3 and n > j else None
         rows.append({
             "wave_id": wave_id, "construct": construct, "n_respondents": n, "n_items": j,
             "cronbach_alpha": alpha, "alpha_ci_low": low, "alpha_ci_high": high,
@@ -102,20 +111,20 @@ def construct_reliability(answers: pd.DataFrame) -> pd.DataFrame:
     ])
 
 
-def construct_icc(team_scores: pd.DataFrame) -> pd.DataFrame:
+def construct_icc(measure_stats: pd.DataFrame) -> pd.DataFrame:
     """ICC(1) and ICC(2) of respondent scores on team, per wave and construct.
 
-    `team_scores` has wave_id, measure, group_id (the team), score_0_100.
+    From the teams' sufficient statistics (int_group_measure_stats: n_respondents,
+    sum_score, sum_score_sq per wave, team and construct).
     """
+    teams = measure_stats[(measure_stats["group_level"] == "team")
+                          & ~measure_stats["measure"].str.endswith("_index")]
     rows = []
-    for (wave_id, measure), part in team_scores.groupby(["wave_id", "measure"], sort=True):
-        part = part.sort_values(["group_id", "score_0_100"])
-        n_groups = part["group_id"].nunique()
-        icc1, icc2 = (
-            stats.icc_bliese(part["score_0_100"].to_numpy(), part["group_id"].to_numpy())
-            if n_groups >= 2 else (math.nan, math.nan)
-        )
-        rows.append({"wave_id": wave_id, "construct": measure, "n_groups": n_groups,
+    for (wave_id, measure), part in teams.groupby(["wave_id", "measure"], sort=True):
+        part = part[part["n_respondents"] > 0]
+        icc1, icc2 = stats.icc_from_group_sums(part["n_respondents"], part["sum_score"],
+                                               part["sum_score_sq"])
+        rows.append({"wave_id": wave_id, "construct": measure, "n_groups": len(part),
                      "icc1": icc1, "icc2": icc2})
     return pd.DataFrame(rows, columns=["wave_id", "construct", "n_groups", "icc1", "icc2"])
 

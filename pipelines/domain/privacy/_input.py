@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-MIN_K = 3
-DEFAULT_K = 5
-DEFAULT_COMMENT_K = 10
+# the policy constants have one owner, the settings schema (re-exported here)
+from pipelines.domain.config.settings import DEFAULT_COMMENT_K, DEFAULT_K  # noqa: F401
+from pipelines.domain.config.settings import MIN_ALLOWED_GROUP_SIZE as MIN_K
+
 ORG_LEVEL = "org"
 LEVELS = ("team", "department", "org", "tenure_band", "location", "lineage")
 

@@ -12,26 +12,16 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
+from pipelines.domain.config.waves import natural_key  # noqa: F401  (the one wave order)
+from pipelines.domain.marts.labels import CONSTRUCT_LABELS, QUADRANT_LABELS  # noqa: F401
+
 SUPPRESSED_TEMPLATE = "fewer than {k} responses"
 NO_DATA = "n/a"
 
-CONSTRUCT_LABELS = {
-    "trust": "Trust",
-    "empowerment": "Empowerment",
-    "clarity": "Clarity of expectations",
-    "accountability": "Accountability",
-}
 CONSTRUCT_ORDER = ["trust", "empowerment", "clarity", "accountability"]
 LEADERSHIP = ("trust", "empowerment")
 MANAGEMENT = ("clarity", "accountability")
 
-QUADRANT_LABELS = {
-    "in_tandem": "In tandem",
-    "chaos_risk": "Chaos risk: vision without execution",
-    "stagnation_risk": "Stagnation risk: order without inspiration",
-    "adrift": "Adrift",
-    "unclear": "Unclear",
-}
 QUADRANT_SHORT = {
     "in_tandem": "In tandem",
     "chaos_risk": "Chaos risk",
@@ -178,12 +168,6 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "group"
-
-
-def natural_key(text: str) -> list[object]:
-    """Sort 'w2' before 'w10' and '2025-09' before '2026-03'."""
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", plain)]
 
 
 _LATIN1_REPLACEMENTS = {

@@ -7,6 +7,8 @@ from html import escape
 from pathlib import Path
 from string import Template
 
+from pipelines.domain.comments.clean import strip_invisible
+
 from . import charts
 from .model import Bullets, Cell, Chart, Document, Paragraph, Quote, Subheading, Table
 
@@ -24,7 +26,20 @@ def css() -> str:
 
 
 def esc(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Every string the HTML shows or puts in an attribute: inert text, never markup."""
+    return escape(strip_invisible(str(text), keep="\n\t"), quote=True)
+
+
+def inert_spec(spec: object) -> object:
+    """A chart spec with every string stripped of invisible characters (its labels come
+    from the marts); the SVG renderer escapes markup itself."""
+    if isinstance(spec, str):
+        return strip_invisible(spec, keep="\n\t")
+    if isinstance(spec, dict):
+        return {key: inert_spec(value) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [inert_spec(value) for value in spec]
+    return spec
 
 
 def page(title: str, body: str, footer: str) -> str:
@@ -87,7 +102,7 @@ def _block(block: object) -> str:
         return _table(block)
     if isinstance(block, Chart):
         return (
-            f'<figure role="img" aria-label="{esc(block.alt)}">{charts.to_svg(block.spec)}</figure>'
+            f'<figure role="img" aria-label="{esc(block.alt)}">{charts.to_svg(inert_spec(block.spec))}</figure>'
         )
     if isinstance(block, Quote):
         return (

@@ -12,8 +12,11 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from pipelines.domain.comments.clean import strip_invisible
+
 from . import charts
 from .formatting import to_latin1
+from .html import inert_spec
 from .model import Bullets, Cell, Chart, Document, Paragraph, Quote, Subheading, Table
 
 ACCENT = (27, 108, 168)
@@ -73,7 +76,7 @@ class ReportPDF(FPDF):
         self.alias_nb_pages()
 
     def t(self, text: object) -> str:
-        text = str(text)
+        text = strip_invisible(str(text), keep="\n\r\t")
         if not self.unicode:
             return to_latin1(text)
         if all(ord(ch) in self.glyphs for ch in text if ch not in "\n\r\t"):
@@ -252,7 +255,7 @@ class ReportPDF(FPDF):
         self.set_line_width(0.2)
 
     def chart_box(self, block: Chart) -> tuple[bytes, float, float]:
-        png = charts.to_png(block.spec)
+        png = charts.to_png(inert_spec(block.spec))
         width_px, height_px = _png_size(png)
         width = min(block.width_mm, self.epw, width_px / 2 * 0.2646 * 1.15)
         return png, width, width * height_px / width_px

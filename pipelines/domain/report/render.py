@@ -58,8 +58,25 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+#: The longest group or wave part of a report path: far below any file system's 255 bytes.
+MAX_NAME = 60
+
+
+def file_slug(text: str) -> str:
+    """The part of a report file name made from a group's (or wave's) name: ASCII letters,
+    digits and single hyphens (`slugify`), so never a path, a dot-file or a shell word; a
+    slug longer than MAX_NAME is cut and ends in eight hex digits of the name's SHA-256,
+    so it stays distinct and stable. '../../etc' -> 'etc'; 300 x 'Z' -> 51 x 'z' + '-dd128ff0'."""
+    slug = slugify(text)
+    if len(slug) <= MAX_NAME:
+        return slug
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug[: MAX_NAME - 9].rstrip('-')}-{digest}"
+
+
 def wave_dir_name(wave: str) -> str:
-    return wave if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", wave) else slugify(wave)
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", wave) and len(wave) <= MAX_NAME
+    return wave if plain else file_slug(wave)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -86,9 +103,10 @@ def _jobs(marts: Marts, wave: str, team_reports: bool) -> list[Job]:
         for gid, _parent in marts.groups(wave, level):
             if level == "team" and not marts.is_reportable(wave, "team", gid):
                 continue  # a suppressed team gets no report of its own
-            stem, n = f"{level}-{slugify(gid)}", 2
+            slug = file_slug(gid)
+            stem, n = f"{level}-{slug}", 2
             while stem in used:
-                stem, n = f"{level}-{slugify(gid)}-{n}", n + 1
+                stem, n = f"{level}-{slug}-{n}", n + 1
             used.add(stem)
             note = "" if marts.is_reportable(wave, level, gid) else " (too few responses to show)"
             jobs.append(Job(wave, level, gid, stem, f"{label}: {gid}{note}"))

@@ -63,10 +63,14 @@ PER_FILE_TABLES = ("responses", "answers", "comments", "quarantine")
 
 
 @contextmanager
-def connect(state_file: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the state database read-write, creating its schema if needed."""
+def connect(
+    state_file: Path, config: dict[str, str] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the state database read-write, creating its schema if needed.
+
+    `config` is DuckDB's (memory_limit, temp_directory: `Workspace.duckdb_config`)."""
     state_file.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(state_file))
+    con = duckdb.connect(str(state_file), config=config or {})
     try:
         con.execute(SCHEMA)
         con.execute(

@@ -47,7 +47,7 @@ class RefreshSummary:
 def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print) -> RefreshSummary:
     settings = ws.settings()
     summary = RefreshSummary()
-    with state.connect(ws.state_file) as con:
+    with state.connect(ws.state_file, ws.duckdb_config()) as con:
         rosters = _refresh_rosters(ws, key, con, summary)
         roster_names = frozenset().union(*(r.full_names for r in rosters)) if rosters else frozenset()
         surveys = scan_surveys(ws.home, ws.surveys_dir)

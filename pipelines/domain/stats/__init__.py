@@ -4,7 +4,12 @@ Every public function documents its formula and the source it follows (BRIEF.md
 section 2 is the contract). Nothing here touches Dagster, files or the network.
 """
 
-from pipelines.domain.stats.agreement import icc_bliese, rwg_j, rwg_j_from_mean_variance
+from pipelines.domain.stats.agreement import (
+    icc_bliese,
+    icc_from_group_sums,
+    rwg_j,
+    rwg_j_from_mean_variance,
+)
 from pipelines.domain.stats.change import (
     benjamini_hochberg,
     change_test,
@@ -14,7 +19,12 @@ from pipelines.domain.stats.change import (
     welch_from_summary,
     welch_t_test,
 )
-from pipelines.domain.stats.drivers import driver_analysis, relative_weights
+from pipelines.domain.stats.drivers import (
+    driver_analysis,
+    driver_analysis_from_cov,
+    relative_weights,
+    relative_weights_from_corr,
+)
 from pipelines.domain.stats.intervals import (
     clustered_proportion,
     clustered_proportion_from_sums,
@@ -22,9 +32,19 @@ from pipelines.domain.stats.intervals import (
     t_interval_from_summary,
     wilson_interval,
 )
-from pipelines.domain.stats.moments import mean_var_from_sums
+from pipelines.domain.stats.moments import (
+    covariance_from_sums,
+    mean_var_from_sums,
+    pairwise_covariance,
+)
 from pipelines.domain.stats.overlap import overlap_difference_from_sums, overlap_t_from_sums
-from pipelines.domain.stats.reliability import cronbach_alpha, feldt_interval, mcdonald_omega
+from pipelines.domain.stats.reliability import (
+    cronbach_alpha,
+    cronbach_alpha_from_cov,
+    feldt_interval,
+    mcdonald_omega,
+    mcdonald_omega_from_cov,
+)
 from pipelines.domain.stats.scoring import (
     enps,
     enps_from_counts,
@@ -40,9 +60,12 @@ __all__ = [
     "change_test",
     "clustered_proportion",
     "clustered_proportion_from_sums",
+    "covariance_from_sums",
     "cronbach_alpha",
+    "cronbach_alpha_from_cov",
     "detect_changes",
     "driver_analysis",
+    "driver_analysis_from_cov",
     "enps",
     "enps_from_counts",
     "favorability_shares",
@@ -51,11 +74,15 @@ __all__ = [
     "hedges_g",
     "hedges_g_from_summary",
     "icc_bliese",
+    "icc_from_group_sums",
     "mcdonald_omega",
     "overlap_difference_from_sums",
     "overlap_t_from_sums",
+    "mcdonald_omega_from_cov",
     "mean_var_from_sums",
+    "pairwise_covariance",
     "relative_weights",
+    "relative_weights_from_corr",
     "respondent_scores",
     "reverse_key",
     "rwg_j",

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-__all__ = ["icc_bliese", "rwg_j", "rwg_j_from_mean_variance"]
+__all__ = ["icc_bliese", "icc_from_group_sums", "rwg_j", "rwg_j_from_mean_variance"]
 
 _NAN = float("nan")
 
@@ -88,15 +88,40 @@ def icc_bliese(scores: ArrayLike, groups: ArrayLike) -> tuple[float, float]:
     g = np.asarray(groups, dtype=object).ravel()
     keep = ~np.isnan(y) & ~pd.isna(g)
     y, g = y[keep], g[keep]
+    if not y.size:
+        return (_NAN, _NAN)
     _, codes = np.unique(g.astype(str), return_inverse=True)
-    n_total = y.size
-    n_groups = int(codes.max()) + 1 if n_total else 0
+    return icc_from_group_sums(np.bincount(codes), np.bincount(codes, weights=y),
+                               np.bincount(codes, weights=y * y))
+
+
+def icc_from_group_sums(n: ArrayLike, total: ArrayLike, total_sq: ArrayLike) -> tuple[float, float]:
+    """:func:`icc_bliese` from each team's n, Σy and Σy²; the one-way ANOVA's sums of squares are
+
+    .. math::
+
+        SS_B = \sum_g \frac{S_g^2}{n_g} - \frac{(\sum_g S_g)^2}{N}, \qquad
+        SS_W = \sum_g Q_g - \sum_g \frac{S_g^2}{n_g}
+
+    with S_g = Σy and Q_g = Σy² over team g (the formula and source of
+    :func:`icc_bliese`). Teams with n = 0 are ignored.
+
+    Examples
+    --------
+    The teams of :func:`icc_bliese`'s example:
+
+    >>> [round(v, 4) for v in icc_from_group_sums([3, 3, 3], [6, 12, 9], [14, 50, 29])]
+    [0.4, 0.6667]
+    """
+    sizes, sums, squares = (np.asarray(a, dtype=float).ravel() for a in (n, total, total_sq))
+    present = sizes > 0
+    sizes, sums, squares = sizes[present], sums[present], squares[present]
+    n_total, n_groups = float(sizes.sum()), int(sizes.size)
     if n_groups < 2 or n_total <= n_groups:
         return (_NAN, _NAN)
-    sizes = np.bincount(codes)
-    means = np.bincount(codes, weights=y) / sizes
-    ss_between = float(np.sum(sizes * (means - y.mean()) ** 2))
-    ss_within = float(np.sum((y - means[codes]) ** 2))
+    within_means = float(np.sum(sums * sums / sizes))
+    ss_between = max(within_means - sums.sum() ** 2 / n_total, 0.0)
+    ss_within = max(float(squares.sum()) - within_means, 0.0)
     msb = ss_between / (n_groups - 1)
     msw = ss_within / (n_total - n_groups)
     k = n_total / n_groups

@@ -22,18 +22,18 @@ __all__ = [
 _NAN = float("nan")
 
 
+def _floats(*values: ArrayLike) -> list[np.ndarray]:
+    return [np.asarray(v, dtype=float) for v in values]
+
+
 def _clean(values: ArrayLike) -> np.ndarray:
     x = np.asarray(values, dtype=float).ravel()
     return x[~np.isnan(x)]
 
 
 def welch_from_summary(
-    mean1: ArrayLike,
-    var1: ArrayLike,
-    n1: ArrayLike,
-    mean2: ArrayLike,
-    var2: ArrayLike,
-    n2: ArrayLike,
+    mean1: ArrayLike, var1: ArrayLike, n1: ArrayLike,
+    mean2: ArrayLike, var2: ArrayLike, n2: ArrayLike,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Welch's t-test from group means, variances (ddof = 1) and sizes; vectorized.
 
@@ -54,8 +54,7 @@ def welch_from_summary(
     α = 0.05/160 in simulation), which weakens a Benjamini–Hochberg family's
     protection; see tests/unit/test_false_alarms.py.
     """
-    m1, v1, k1 = (np.asarray(a, dtype=float) for a in (mean1, var1, n1))
-    m2, v2, k2 = (np.asarray(a, dtype=float) for a in (mean2, var2, n2))
+    m1, v1, k1, m2, v2, k2 = _floats(mean1, var1, n1, mean2, var2, n2)
     with np.errstate(divide="ignore", invalid="ignore"):
         a1, a2 = v1 / k1, v2 / k2
         se2 = a1 + a2
@@ -124,12 +123,8 @@ def hedges_g(a: ArrayLike, b: ArrayLike) -> float:
 
 
 def hedges_g_from_summary(
-    mean1: ArrayLike,
-    var1: ArrayLike,
-    n1: ArrayLike,
-    mean2: ArrayLike,
-    var2: ArrayLike,
-    n2: ArrayLike,
+    mean1: ArrayLike, var1: ArrayLike, n1: ArrayLike,
+    mean2: ArrayLike, var2: ArrayLike, n2: ArrayLike,
 ) -> np.ndarray:
     """Hedges' g of group 1 − group 2 from means, variances (ddof = 1) and sizes; vectorized.
 
@@ -143,8 +138,7 @@ def hedges_g_from_summary(
     >>> round(float(hedges_g_from_summary(3.0, 2.5, 5, 5.0, 2.5, 5)), 4)
     -1.1425
     """
-    m1, v1, k1 = (np.asarray(a, dtype=float) for a in (mean1, var1, n1))
-    m2, v2, k2 = (np.asarray(a, dtype=float) for a in (mean2, var2, n2))
+    m1, v1, k1, m2, v2, k2 = _floats(mean1, var1, n1, mean2, var2, n2)
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = ((k1 - 1) * v1 + (k2 - 1) * v2) / (k1 + k2 - 2)
         ok = (k1 >= 2) & (k2 >= 2) & (pooled > 0)

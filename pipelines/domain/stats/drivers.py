@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-__all__ = ["driver_analysis", "relative_weights"]
+__all__ = ["driver_analysis", "driver_analysis_from_cov", "relative_weights", "relative_weights_from_corr"]
 
 DRIVER_COLUMNS = {
     "construct": "object",
@@ -41,10 +41,27 @@ def relative_weights(X: ArrayLike, y: ArrayLike) -> np.ndarray:
     p = x.shape[1]
     if x.shape[0] < 3:
         return np.full(p, np.nan)
-    corr = np.corrcoef(np.column_stack([target, x]), rowvar=False)
-    if not np.all(np.isfinite(corr)):
+    return relative_weights_from_corr(np.corrcoef(np.column_stack([target, x]), rowvar=False))
+
+
+def relative_weights_from_corr(corr: ArrayLike) -> np.ndarray:
+    """:func:`relative_weights` from the correlation matrix of (y, x₁ … x_p), y first.
+
+    The formula and source of :func:`relative_weights`; NaN weights when the matrix
+    is not finite.
+
+    Examples
+    --------
+    Two uncorrelated predictors with r = 0.6 and 0.3 with y: R² = 0.45, split 0.36 : 0.09.
+
+    >>> relative_weights_from_corr([[1, 0.6, 0.3], [0.6, 1, 0], [0.3, 0, 1]]).round(4).tolist()
+    [0.36, 0.09]
+    """
+    c = np.asarray(corr, dtype=float)
+    p = c.shape[0] - 1
+    if not np.all(np.isfinite(c)):
         return np.full(p, np.nan)
-    rxx, rxy = corr[1:, 1:], corr[1:, 0]
+    rxx, rxy = c[1:, 1:], c[1:, 0]
     values, vectors = np.linalg.eigh(rxx)
     lam = vectors @ np.diag(np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
     beta = np.linalg.pinv(lam) @ rxy
@@ -76,17 +93,40 @@ def driver_analysis(frame: pd.DataFrame, outcome: pd.Series, min_n: int = 26) ->
     else:
         data["__outcome__"] = np.asarray(outcome, dtype=float)
     data = data.apply(pd.to_numeric, errors="coerce").dropna()
-    n = len(data)
     constructs = list(frame.columns)
+    values = data[["__outcome__", *constructs]].to_numpy(dtype=float)
+    cov = np.cov(values, rowvar=False) if len(data) >= 2 else np.full((len(constructs) + 1,) * 2, np.nan)
+    return driver_analysis_from_cov(constructs, len(data), np.atleast_2d(cov), min_n)
+
+
+def driver_analysis_from_cov(
+    constructs: list[str], n: int, cov: ArrayLike, min_n: int = 26
+) -> pd.DataFrame:
+    """:func:`driver_analysis` from the covariance matrix of (outcome, constructs…) over
+    the n complete cases, outcome first; the marts compute it from sums in SQL.
+
+    The rules and returned columns of :func:`driver_analysis`.
+
+    Examples
+    --------
+    >>> cov = [[4.0, 1.2, 0.6], [1.2, 1.0, 0.0], [0.6, 0.0, 1.0]]
+    >>> driver_analysis_from_cov(["trust", "clarity"], 30, cov)[["impact", "r"]].round(2).values.tolist()
+    [[0.36, 0.6], [0.09, 0.3]]
+    """
     if n < min_n or not constructs:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in DRIVER_COLUMNS.items()})
-    y = data["__outcome__"].to_numpy(dtype=float)
-    usable = [c for c in constructs if data[c].std(ddof=1) > 0] if np.std(y) > 0 else []
-    r = {c: float(np.corrcoef(data[c], y)[0, 1]) if c in usable else np.nan for c in constructs}
+    c = np.asarray(cov, dtype=float)
+    sd = np.sqrt(np.clip(np.diag(c), 0.0, None))
+    usable = [name for i, name in enumerate(constructs, start=1) if sd[i] > 0] if sd[0] > 0 else []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = c / np.outer(sd, sd)
+    r = {name: float(corr[i, 0]) if name in usable else np.nan
+         for i, name in enumerate(constructs, start=1)}
     impact = dict.fromkeys(constructs, np.nan)
     method = dict.fromkeys(constructs, "undefined")
     if len(usable) >= 2:
-        weights = relative_weights(data[usable].to_numpy(dtype=float), y)
+        index = [0] + [constructs.index(name) + 1 for name in usable]
+        weights = relative_weights_from_corr(corr[np.ix_(index, index)])
         impact.update(zip(usable, weights.tolist(), strict=True))
         method.update(dict.fromkeys(usable, "relative_weights"))
     elif len(usable) == 1:

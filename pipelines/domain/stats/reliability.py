@@ -8,7 +8,13 @@ from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 from scipy.stats import f
 
-__all__ = ["cronbach_alpha", "feldt_interval", "mcdonald_omega"]
+__all__ = [
+    "cronbach_alpha",
+    "cronbach_alpha_from_cov",
+    "feldt_interval",
+    "mcdonald_omega",
+    "mcdonald_omega_from_cov",
+]
 
 _NAN = float("nan")
 
@@ -43,11 +49,30 @@ def cronbach_alpha(data: ArrayLike | pd.DataFrame) -> float:
     n, k = frame.shape
     if k < 2 or n < 2:
         return _NAN
-    cov = frame.cov().to_numpy(dtype=float)
-    total = cov.sum()
-    if not np.all(np.isfinite(cov)) or total <= 0:
+    return cronbach_alpha_from_cov(frame.cov().to_numpy(dtype=float))
+
+
+def cronbach_alpha_from_cov(cov: ArrayLike) -> float:
+    """:func:`cronbach_alpha` from the items' (pairwise-complete) covariance matrix.
+
+    The marts compute the matrix from sums over respondents in SQL
+    (:func:`pipelines.domain.stats.moments.pairwise_covariance`); the formula and
+    source are those of :func:`cronbach_alpha`.
+
+    Examples
+    --------
+    The covariance matrix of :func:`cronbach_alpha`'s example:
+
+    >>> round(cronbach_alpha_from_cov([[10 / 3, 5 / 3, 2], [5 / 3, 11 / 12, 7 / 6],
+    ...                                [2, 7 / 6, 5 / 3]]), 4)
+    0.9305
+    """
+    c = np.atleast_2d(np.asarray(cov, dtype=float))
+    k = c.shape[0]
+    total = c.sum()
+    if k < 2 or not np.all(np.isfinite(c)) or total <= 0:
         return _NAN
-    return float(k / (k - 1) * (1.0 - np.trace(cov) / total))
+    return float(k / (k - 1) * (1.0 - np.trace(c) / total))
 
 
 def feldt_interval(
@@ -171,14 +196,30 @@ def mcdonald_omega(data: ArrayLike | pd.DataFrame, standardized: bool = False) -
     n, k = frame.shape
     if k < 3 or n < 3:
         return None
-    cov = frame.cov().to_numpy(dtype=float)
-    if not np.all(np.isfinite(cov)):
+    return mcdonald_omega_from_cov(frame.cov().to_numpy(dtype=float), standardized)
+
+
+def mcdonald_omega_from_cov(cov: ArrayLike, standardized: bool = False) -> float | None:
+    """:func:`mcdonald_omega` from the items' (pairwise-complete) covariance matrix.
+
+    The formula and source are those of :func:`mcdonald_omega`; None under the
+    same conditions (fewer than three items, a missing or zero variance, no fit).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = [[1, 2, 2, 1], [2, 3, 3, 2], [4, 4, 5, 3], [5, 4, 4, 5], [3, 3, 2, 3], [2, 1, 2, 2]]
+    >>> round(mcdonald_omega_from_cov(pd.DataFrame(data).cov().to_numpy()), 4)
+    0.9409
+    """
+    c = np.atleast_2d(np.asarray(cov, dtype=float))
+    if c.shape[0] < 3 or not np.all(np.isfinite(c)):
         return None
-    var = np.diag(cov)
+    var = np.diag(c)
     if np.any(var <= 0):
         return None
     sd = np.sqrt(var)
-    corr = cov / np.outer(sd, sd)
+    corr = c / np.outer(sd, sd)
     fitted = _one_factor_ml(corr)
     if fitted is None:
         return None
