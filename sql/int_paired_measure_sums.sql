@@ -1,9 +1,11 @@
--- Sums over the people who answered two consecutive waves, paired through their
--- pseudonymous key (the employee ID's keyed hash, else the email's), per group
--- of the later wave, group of the earlier wave (same level) and measure. The
--- change test uses them to see a change among the same people (see
--- docs/change-detection.md). A person with several responses in one wave is
--- not paired. Respondent-level data never leaves the build: only sums do.
+-- Sums over the people who answered two waves, paired through their
+-- pseudonymous key (the employee ID's keyed hash, else the email's), per pair
+-- of waves, group in each wave (same level) and measure. The change test uses
+-- them to see a change among the same people (docs/change-detection.md). The
+-- waves' one order is Python's (config/waves.py), so every pair of waves is
+-- summed here, wave_a < wave_b as strings, and the Python layer keeps the
+-- consecutive ones. A person with several responses in one wave is not paired.
+-- Respondent-level data never leaves the build: only sums do.
 with
 
 responses as (
@@ -18,18 +20,12 @@ single_responses as (
     qualify count(*) over (partition by wave_id, person_key) = 1
 ),
 
-waves as (
-    select wave_id as from_wave, lead(wave_id) over (order by wave_id) as to_wave
-    from (select distinct wave_id from int_respondents)
-),
-
 pairs as (
-    select waves.from_wave, waves.to_wave,
-        earlier.response_key as earlier_key, later.response_key as later_key
-    from waves
-    join single_responses as earlier on earlier.wave_id = waves.from_wave
-    join single_responses as later
-        on later.wave_id = waves.to_wave and later.person_key = earlier.person_key
+    select a.wave_id as wave_a, b.wave_id as wave_b,
+        a.response_key as key_a, b.response_key as key_b
+    from single_responses as a
+    join single_responses as b
+        on b.person_key = a.person_key and a.wave_id < b.wave_id
 ),
 
 members as (
@@ -43,33 +39,33 @@ measures as (
 
 joined as (
     select
-        pairs.from_wave,
-        pairs.to_wave,
-        later_group.group_level,
-        later_group.group_id,
-        earlier_group.group_id as from_group_id,
-        earlier_score.measure,
-        earlier_score.score_0_100 as x,
-        later_score.score_0_100 as y
+        pairs.wave_a,
+        pairs.wave_b,
+        group_a.group_level,
+        group_a.group_id as group_a,
+        group_b.group_id as group_b,
+        score_a.measure,
+        score_a.score_0_100 as x,
+        score_b.score_0_100 as y
     from pairs
-    join members as later_group
-        on later_group.wave_id = pairs.to_wave and later_group.response_key = pairs.later_key
-    join members as earlier_group
-        on earlier_group.wave_id = pairs.from_wave and earlier_group.response_key = pairs.earlier_key
-        and earlier_group.group_level = later_group.group_level
-    join measures as earlier_score on earlier_score.response_key = pairs.earlier_key
-    join measures as later_score
-        on later_score.response_key = pairs.later_key and later_score.measure = earlier_score.measure
+    join members as group_a
+        on group_a.wave_id = pairs.wave_a and group_a.response_key = pairs.key_a
+    join members as group_b
+        on group_b.wave_id = pairs.wave_b and group_b.response_key = pairs.key_b
+        and group_b.group_level = group_a.group_level
+    join measures as score_a on score_a.response_key = pairs.key_a
+    join measures as score_b
+        on score_b.response_key = pairs.key_b and score_b.measure = score_a.measure
 ),
 
 aggregated as (
     select
-        from_wave, to_wave, group_level, group_id, from_group_id, measure,
+        wave_a, wave_b, group_level, group_a, group_b, measure,
         count(*) as n_paired,
-        sum(x) as pair_sum_earlier,
-        sum(y) as pair_sum_later,
-        sum(x * x) as pair_sum_sq_earlier,
-        sum(y * y) as pair_sum_sq_later,
+        sum(x) as pair_sum_a,
+        sum(y) as pair_sum_b,
+        sum(x * x) as pair_sum_sq_a,
+        sum(y * y) as pair_sum_sq_b,
         sum(x * y) as pair_cross
     from joined
     group by all

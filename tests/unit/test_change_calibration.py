@@ -17,7 +17,7 @@ from benchmarks.calibration.grid import Cell, small_grid
 from benchmarks.calibration.methods import PUBLISHED, flags
 from benchmarks.calibration.run import measure
 from benchmarks.calibration.simulate import CONSTRUCTS, MIN_N, TEAMS, draw
-from pipelines.domain.marts.changes import team_changes
+from pipelines.domain.marts.changes import oriented_pairs, team_changes
 
 REPS, SEED = 100, 20261202
 TABLE = measure(small_grid(), REPS, SEED, (PUBLISHED, "welch_org"))
@@ -52,22 +52,24 @@ def test_real_changes_are_flagged():
 
 
 def _frames(sums: dict[str, np.ndarray], rep: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The marts' inputs for one simulated organisation: waves w9 then w10 (as strings,
+    'w10' < 'w9', so int_paired_measure_sums holds the pair the other way round)."""
     stats_rows, pair_rows = [], []
     for t in range(TEAMS):
         for c, construct in enumerate(MEASURES):
             def at(key, t=t, c=c):
                 return float(sums[key][rep, t, c])
             team = f"team {t}"
-            for wave, suffix in (("w1", "1"), ("w2", "2")):
+            for wave, suffix in (("w9", "1"), ("w10", "2")):
                 stats_rows.append({"wave_id": wave, "group_level": "team", "group_id": team,
                                    "measure": construct, "n_respondents": at(f"n{suffix}"),
                                    "sum_score": at(f"sum{suffix}"), "sum_score_sq": at(f"sum_sq{suffix}")})
-            pair_rows.append({"from_wave": "w1", "to_wave": "w2", "group_level": "team",
-                              "group_id": team, "from_group_id": team, "measure": construct,
-                              "n_paired": at("n12"), "pair_sum_earlier": at("pair_sum1"),
-                              "pair_sum_later": at("pair_sum2"), "pair_sum_sq_earlier": at("pair_sum_sq1"),
-                              "pair_sum_sq_later": at("pair_sum_sq2"), "pair_cross": at("pair_cross")})
-    return pd.DataFrame(stats_rows), pd.DataFrame(pair_rows)
+            pair_rows.append({"wave_a": "w10", "wave_b": "w9", "group_level": "team",
+                              "group_a": team, "group_b": team, "measure": construct,
+                              "n_paired": at("n12"), "pair_sum_a": at("pair_sum2"),
+                              "pair_sum_b": at("pair_sum1"), "pair_sum_sq_a": at("pair_sum_sq2"),
+                              "pair_sum_sq_b": at("pair_sum_sq1"), "pair_cross": at("pair_cross")})
+    return pd.DataFrame(stats_rows), oriented_pairs(pd.DataFrame(pair_rows))
 
 
 def test_the_marts_flag_what_the_harness_measures():

@@ -106,7 +106,8 @@ def _python_layer(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     lineage = _df(con, "SELECT * FROM stg_lineage ORDER BY ALL")
     changes, history = change_stats.team_changes(
         measure_stats, lineage, settings.min_effect,
-        paired=_df(con, "SELECT * FROM int_paired_measure_sums ORDER BY ALL"),
+        paired=change_stats.oriented_pairs(
+            _df(con, "SELECT * FROM int_paired_measure_sums ORDER BY ALL")),
         min_pairs=settings.min_group_size)
     _register(con, "int_changes", changes)
     _register(con, "int_drivers", group_drivers(

@@ -36,6 +36,27 @@ def wave_pairs(waves: list[str]) -> list[tuple[str, str]]:
     return list(zip(ordered, ordered[1:], strict=False))
 
 
+def oriented_pairs(paired: pd.DataFrame | None) -> pd.DataFrame:
+    """`int_paired_measure_sums` (waves a < b as strings) as earlier → later, both ways.
+
+    Each row appears once as (from_wave = a, to_wave = b) and once swapped, so a
+    lookup by the consecutive waves of the one wave order finds it either way.
+    """
+    columns = ["from_wave", "to_wave", "group_level", "group_id", "from_group_id", "measure",
+               *PAIR_SUMS]
+    if paired is None or paired.empty:
+        return pd.DataFrame(columns=columns)
+    forward = paired.rename(columns={
+        "wave_a": "from_wave", "wave_b": "to_wave", "group_a": "from_group_id", "group_b": "group_id",
+        "pair_sum_a": "pair_sum_earlier", "pair_sum_b": "pair_sum_later",
+        "pair_sum_sq_a": "pair_sum_sq_earlier", "pair_sum_sq_b": "pair_sum_sq_later"})
+    backward = paired.rename(columns={
+        "wave_b": "from_wave", "wave_a": "to_wave", "group_b": "from_group_id", "group_a": "group_id",
+        "pair_sum_b": "pair_sum_earlier", "pair_sum_a": "pair_sum_later",
+        "pair_sum_sq_b": "pair_sum_sq_earlier", "pair_sum_sq_a": "pair_sum_sq_later"})
+    return pd.concat([forward[columns], backward[columns]], ignore_index=True)
+
+
 def _pair_index(paired: pd.DataFrame | None) -> dict[tuple, pd.DataFrame]:
     if paired is None or paired.empty:
         return {}
@@ -62,7 +83,9 @@ def team_changes(
 
     The test is the partially overlapping samples t-test with Hsu's conservative
     df (:func:`stats.overlap_t_from_sums`): `paired` holds the sums of the people
-    who answered both waves (`int_paired_measure_sums`), used when at least
+    who answered both waves (`int_paired_measure_sums`, as :func:`oriented_pairs`
+    gives them: from_wave, to_wave, group_id, from_group_id, measure and the
+    sums of PAIR_SUMS), used when at least
     `min_pairs` of them (the minimum group size) can be paired; otherwise the test
     is Welch's, still with the conservative df. Returns (changes, history_groups).
     `history_groups` lists, for the privacy check, each earlier-wave union of
