@@ -81,6 +81,9 @@ class UnitResult:
         return extra
 
 
+LOOSE = -1  # the atoms in no department, a unit of their own (no groups inside)
+
+
 def protect_by_unit(
     protector_type, span_type, wave: Wave, k: int, published: np.ndarray
 ) -> tuple[list[int], UnitResult]:
@@ -90,84 +93,147 @@ def protect_by_unit(
     owner = departments_of(wave)
     if not owner:
         return _whole(protector_type, wave, k, published, audit), audit
-    inner: dict[int, list[int]] = {}  # department row -> its groups (itself included)
-    border: list[int] = []
-    for row, members in enumerate(wave.members):
-        if not members:
-            continue  # no respondent: suppressed by the primary rule, part of no derivation
-        depts = {owner.get(a, -1) for a in members}
-        if len(depts) == 1 and -1 not in depts:
-            inner.setdefault(depts.pop(), []).append(row)
-        else:
-            border.append(row)
-    counts = dict(zip(wave.atom_ids, wave.atom_n.tolist(), strict=True))
-    touching: dict[int, list[frozenset]] = {}  # department -> published border rows' parts
-    for row in border:
-        if published[row]:
-            parts: dict[int, set] = {}
+    units = _Units(protector_type, span_type, wave, k, published, owner, audit)
+    extra = units.departments()
+    extra += units.linked()
+    return sorted(extra), audit
+
+
+class _Units:
+    def __init__(self, protector_type, span_type, wave: Wave, k: int, published: np.ndarray,
+                 owner: dict[object, int], audit: UnitResult) -> None:
+        self.protector_type, self.span_type, self.wave, self.k = protector_type, span_type, wave, k
+        self.published, self.owner, self.audit = published, owner, audit
+        self.counts = dict(zip(wave.atom_ids, wave.atom_n.tolist(), strict=True))
+        self.inner: dict[int, list[int]] = {}  # department row -> its groups (itself too)
+        self.border: list[int] = []
+        for row, members in enumerate(wave.members):
+            if not members:
+                continue  # no respondent: suppressed by the primary rule, in no derivation
+            depts = {owner.get(a, LOOSE) for a in members}
+            if len(depts) == 1 and LOOSE not in depts:
+                self.inner.setdefault(depts.pop(), []).append(row)
+            else:
+                self.border.append(row)
+        # every border row's part in each department (and in the loose atoms)
+        self.parts: dict[int, list[tuple[int, frozenset]]] = {}
+        for row in self.border:
+            split: dict[int, set] = {}
             for atom in wave.members[row]:
-                if atom in owner:
-                    parts.setdefault(owner[atom], set()).add(atom)
-            for dept, part in parts.items():
-                touching.setdefault(dept, []).append(frozenset(part))
-    extra: list[int] = []
-    coupled: list[int] = []
-    for dept in sorted(inner, key=lambda r: wave.keys[r]):
-        rows = inner[dept]
-        sub = sub_wave(wave, counts, rows)
-        mask = published[rows].copy()
-        if mask.any():
-            for i in audit.run(protector_type, sub, k, mask):
-                extra.append(rows[i])
-                published[rows[i]] = False
-        if _is_coupled(span_type, sub, published[rows], touching.get(dept, [])):
-            coupled.append(dept)
-    audit.coupled = len(coupled)
-    loose = {a for row in border for a in wave.members[row] if a not in owner}
-    free = sorted(
-        (d for d in inner if d not in coupled), key=lambda d: (int(wave.n[d]), wave.keys[d])
-    )
-    before = published.copy()
-    while True:
-        top = _top_unit(protector_type, wave, counts, k, published, inner, coupled, border,
-                        loose, audit)
-        org_given_up = any(wave.levels[r] == ORG_LEVEL for r in top)
-        if not org_given_up or not free:
-            break
-        # the organisation restricted to C is a set below k: let the search also hide groups
-        # of the smallest free department, rather than the organisation
-        published[:] = before
-        coupled.append(free.pop(0))
-        audit.coupled = len(coupled)
-    return sorted(extra + top), audit
+                split.setdefault(owner.get(atom, LOOSE), set()).add(atom)
+            for dept, part in split.items():
+                self.parts.setdefault(dept, []).append((row, frozenset(part)))
+        self.linked_departments: set[int] = set()
+        self.loose = {a for row, part in self.parts.get(LOOSE, []) for a in part}
+
+    def _sub(self, dept: int) -> Wave:
+        return sub_wave(self.wave, self.counts, self.inner[dept])
+
+    def departments(self) -> list[int]:
+        """Protect each department alone; note those the border rows may still tie."""
+        extra = []
+        for dept in sorted(self.inner, key=lambda r: self.wave.keys[r]):
+            rows = self.inner[dept]
+            mask = self.published[rows].copy()
+            if mask.any():
+                for i in self.audit.run(self.protector_type, self._sub(dept), self.k, mask):
+                    extra.append(rows[i])
+                    self.published[rows[i]] = False
+            parts = self._shown_parts(dept)
+            if self._active(dept) and not _is_safe(
+                self.protector_type, self.span_type, self.wave, self._sub(dept),
+                self.published[rows], parts, self.k,
+            ):
+                self.linked_departments.add(dept)
+        if LOOSE in self.parts:
+            self.linked_departments.add(LOOSE)
+        return extra
+
+    def _shown_parts(self, dept: int) -> list[tuple[int, frozenset]]:
+        return [(r, part) for r, part in self.parts.get(dept, []) if self.published[r]]
+
+    def _active(self, dept: int) -> list[int]:
+        """The published border rows whose part in `dept` its own groups do not determine."""
+        parts = self._shown_parts(dept)
+        if dept == LOOSE or not parts:
+            return [r for r, _ in parts]
+        sub = self._sub(dept)
+        derived = _derivable_parts(self.span_type, sub, self.published[self.inner[dept]],
+                                   [p for _, p in parts])
+        return [r for (r, _), ok in zip(parts, derived, strict=True) if not ok]
+
+    def _components(self) -> list[frozenset[int]]:
+        """Linked departments, joined when a border row is active in both (or forced)."""
+        parent = {d: d for d in self.linked_departments}
+
+        def find(d: int) -> int:
+            while parent[d] != d:
+                parent[d] = parent[parent[d]]
+                d = parent[d]
+            return d
+
+        first_of: dict[int, int] = {}
+        for dept in sorted(self.linked_departments):
+            for row in self._active(dept):
+                other = first_of.setdefault(row, dept)
+                parent[find(dept)] = find(other)
+        for dept, anchor in self.forced.items():
+            parent[find(dept)] = find(anchor)
+        groups: dict[int, set[int]] = {}
+        for dept in self.linked_departments:
+            groups.setdefault(find(dept), set()).add(dept)
+        return sorted((frozenset(g) for g in groups.values()), key=sorted)
+
+    def linked(self) -> list[int]:
+        """Protect each set of linked departments with the border rows restricted to it,
+        until the links no longer change."""
+        self.forced: dict[int, int] = {}
+        extra: list[int] = []
+        done: set[frozenset[int]] = set()
+        self.audit.coupled = len(self.linked_departments)
+        while True:
+            todo = [c for c in self._components() if c not in done]
+            if not todo:
+                return extra
+            for comp in todo:
+                extra += self._protect_component(comp)
+                done.add(comp)
+            self.audit.coupled = len(self.linked_departments)
+
+    def _protect_component(self, comp: frozenset[int]) -> list[int]:
+        free = sorted(
+            (d for d in self.inner if d not in self.linked_departments),
+            key=lambda d: (int(self.wave.n[d]), self.wave.keys[d]),
+        )
+        while True:
+            atoms = set().union(
+                *(self.wave.members[d] if d != LOOSE else self.loose for d in comp)
+            )
+            rows = [r for d in comp if d != LOOSE for r in self.inner[d]]
+            rows += sorted({r for d in comp for r, _ in self.parts.get(d, [])})
+            rows.sort(key=lambda r: self.wave.keys[r])
+            before = self.published[rows].copy()
+            if not before.any():
+                return []
+            unit = sub_wave(self.wave, self.counts, rows, atoms)
+            found = [rows[i] for i in self.audit.run(self.protector_type, unit, self.k, before)]
+            self.published[found] = False
+            if not free or not any(self.wave.levels[r] == ORG_LEVEL for r in found):
+                return found
+            # the organisation's part in these departments is a set below k: let the search
+            # hide groups of the smallest other department too, rather than the organisation
+            self.published[rows] = before
+            dept = free.pop(0)
+            self.forced[dept] = next(iter(comp))
+            self.linked_departments.add(dept)
+            comp = comp | {dept}
 
 
-def _top_unit(protector_type, wave: Wave, counts: dict[object, int], k: int,
-              published: np.ndarray,
-              inner: dict[int, list[int]], coupled: list[int], border: list[int],
-              loose: set[object], audit: UnitResult) -> list[int]:
-    """Protect the coupled departments with the border rows restricted to their atoms."""
-    atoms = set(loose).union(*(wave.members[d] for d in coupled))
-    if not atoms:
-        return []
-    rows = [r for d in coupled for r in inner[d]]
-    rows += [r for r in border if wave.members[r] & atoms]
-    rows.sort(key=lambda r: wave.keys[r])
-    mask = published[rows].copy()
-    if not mask.any():
-        return []
-    extra = [rows[i] for i in audit.run(protector_type, sub_wave(wave, counts, rows, atoms), k, mask)]
-    published[extra] = False
-    return extra
-
-
-def _is_coupled(span_type, sub: Wave, shown: np.ndarray, parts: list[frozenset]) -> bool:
-    """True unless every published border row's part in this department (`parts`) is
-    derivable from the department's own published groups."""
-    if not parts:
-        return False
+def _derivable_parts(span_type, sub: Wave, shown: np.ndarray, parts: list[frozenset]) -> list:
+    """For each part (a set of the department's atoms), whether the department's published
+    groups determine its total."""
     if not shown.any():
-        return True
+        return [False] * len(parts)
     column = {a: i for i, a in enumerate(sub.atom_ids)}
     incidence = np.zeros((len(sub.keys), len(sub.atom_ids)), dtype=bool)
     for row, members in enumerate(sub.members):
@@ -176,7 +242,34 @@ def _is_coupled(span_type, sub: Wave, shown: np.ndarray, parts: list[frozenset])
     for i, part in enumerate(parts):
         restricted[i, [column[a] for a in part]] = True
     span = span_type(incidence, shown, np.zeros(len(sub.keys), dtype=bool))
-    return not bool(span.derivable(restricted).all())
+    return span.derivable(restricted).tolist()
+
+
+def _is_safe(protector_type, span_type, wave: Wave, sub: Wave, shown: np.ndarray,
+             parts: list[tuple[int, frozenset]], k: int) -> bool:
+    """True if no set below k is derivable from the department's published groups together
+    with the published border rows' parts in it (as if they were published on their own):
+    then no set below k derivable in the whole wave has an atom in this department, whatever
+    the other departments, so the last unit can leave it out (the module's docstring)."""
+    counts = dict(zip(sub.atom_ids, sub.atom_n.tolist(), strict=True))
+    rows = [(wave.keys[r], wave.levels[r], wave.group_ids[r], part) for r, part in parts]
+    extended = Wave(
+        keys=sub.keys + tuple(key for key, _, _, _ in rows),
+        levels=sub.levels + tuple(level for _, level, _, _ in rows),
+        group_ids=sub.group_ids + tuple(gid for _, _, gid, _ in rows),
+        parent_ids=sub.parent_ids + (None,) * len(rows),
+        n=np.concatenate([sub.n, [sum(counts[a] for a in part) for *_, part in rows]]).astype(
+            np.int64
+        ),
+        members=sub.members + tuple(part for *_, part in rows),
+        atom_ids=sub.atom_ids,
+        atom_n=sub.atom_n,
+    )
+    mask = np.concatenate([shown, np.ones(len(rows), dtype=bool)])
+    protector = protector_type(extended, k)
+    protector.search_complete = True
+    leaks = protector._leaks(span_type(protector.incidence, mask, protector.border), mask)
+    return not leaks and protector.search_complete
 
 
 def _whole(protector_type, wave: Wave, k: int, published: np.ndarray, audit: UnitResult):
