@@ -13,6 +13,10 @@ seconds), prints the rounds, suppressions and whether the exhaustive search comp
 the exponent e of t ∝ groups^e between consecutive sizes. At sizes up to
 --attack-max-teams it also runs the exact adversary (`privacy.attack`) on the result and
 reports what it finds (it must be nothing). Nothing here is a test: it measures and reports.
+
+OpenBLAS runs with one thread unless OPENBLAS_NUM_THREADS says otherwise: protect() does
+thousands of small eigen-decompositions, and on a loaded 2-core machine two OpenBLAS threads
+made a 70 x 70 `eigh` take 40-390 ms instead of 0.5 ms (measured while writing this script).
 """
 
 from __future__ import annotations
@@ -20,13 +24,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import resource
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported
 
-from pipelines.domain.privacy import attack, protect
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from pipelines.domain.privacy import attack, protect  # noqa: E402
 
 BANDS = ("<6m", "6m-1y", "1-3y", "3-5y", "5y+")
 LOCATIONS = ("Berlin", "London", "Remote")
@@ -89,6 +97,7 @@ def main() -> None:
         row = {"teams": teams, "groups": len(groups), "atoms": len(atoms),
                "atoms_below_k": int((atoms["n"] < args.k).sum()),
                "respondents": int(atoms["n"].sum()), "wall_s": wall, "cpu_s": cpu,
+               "peak_rss_mib_so_far": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                "rounds": audit["rounds"], "search": audit["exhaustive_search"],
                "units": audit.get("units"), "coupled_departments": audit.get("coupled_departments"),
                "primary": int((result["suppression_reason"] == "fewer_than_k_respondents").sum()),
@@ -102,7 +111,8 @@ def main() -> None:
               f" ({row['atoms_below_k']:,} below k): {wall:8.2f} s wall, {cpu:8.2f} s CPU;"
               f" {row['rounds']} rounds, {row['primary']:,} primary and"
               f" {row['complementary']:,} complementary suppressions, search {row['search']},"
-              f" {row['units']} units, {row['coupled_departments']} departments coupled"
+              f" {row['units']} units, {row['coupled_departments']} departments linked;"
+              f" peak RSS so far {row['peak_rss_mib_so_far']:,.0f} MiB"
               + (f", attack finds {row['attack_findings']}" if "attack_findings" in row else ""),
               flush=True)
     for a, b in zip(rows, rows[1:], strict=False):

@@ -1,28 +1,29 @@
-"""Complementary suppression unit by unit: each department with its children, then the few
-departments that the organisation-level groups still tie together.
+"""Complementary suppression unit by unit: each department with its children, then only the
+departments that the groups crossing them (the *border*) can still tie together.
 
 Differencing needs published totals that share atoms, so the unit it can attack is a parent and
 its children: a department with its teams and its cuts (every atom is in one department). The
-groups that cross departments (the organisation, its cuts, lineage across departments) are the
-*border*. Write W_d for the row space of department d's published groups and b|d for a border
-group restricted to d's atoms. The whole wave's row space W is the sum of the W_d and the border
-rows. Call d *free* when b|d lies in W_d for every published border row b (say, all its cuts are
-published): then b = (b restricted to the free departments) + (b restricted to the others),
-the first part lies in the free departments' W_d, and
+border rows are the organisation, its cuts and lineage groups across departments. Write W_d for
+the row space of department d's published groups, r_jd for border row j restricted to d's atoms,
+and call j *active* in d when r_jd is not in W_d. The wave's row space is the sum of the W_d and
+the border rows, and modulo the W_d each border row is the sum of its active parts. Steps:
 
-    W = W_d1 (+) W_d2 (+) ... (free departments)  (+)  W_C,
+1. Protect every department alone: no set below k is derivable from W_d.
+2. A department is *safe* when no set below k is derivable from W_d plus all its parts r_jd
+   (as if each were published). A set x below k derivable in the wave has, in each department,
+   a part x_d in that space with at most n(x) respondents, so x_d = 0 in a safe department.
+   A department with no active row is safe by step 1.
+3. Link the other departments through the rows active in both; the wave's row space, seen on
+   them, splits into one space per linked set (its departments' groups plus the border rows
+   restricted to its atoms), with disjoint supports. Protect each linked set as one unit: then
+   every part of x is 0, so no set below k is derivable in the whole wave, exactly as a search
+   over the whole wave guarantees. Suppressions can make rows active in more departments, so
+   the links are recomputed until they no longer change. A unit that would hide the
+   organisation takes in the smallest safe department instead (the organisation is never
+   given up, see suppression.py).
 
-W_C being the row space, on the atoms of the other departments C, of their published groups and
-of the border rows restricted to C. These spaces have disjoint supports, so a set of atoms is
-derivable iff its part in each free department is derivable from that department's groups and
-its part in C from W_C. A set below k has every part below k. Hence protecting each department
-alone, and then the unit C (whose restricted border rows are derivable totals too: the border
-row minus the free departments' parts), leaves no set below k derivable in the whole wave,
-exactly as one search over the whole wave would. The second step suppresses only rows of C and
-border rows, so the free departments stay free.
-
-The cost is one small problem per department plus one problem the size of C, instead of one
-problem the size of the wave, whose pairwise steps grow with the square of the groups.
+Each step's problems are the size of one department or of one linked set, so the cost grows
+with the number of groups, not with its square as one search over the whole wave does.
 """
 
 from __future__ import annotations
