@@ -34,6 +34,7 @@ max_comment_length: 2000       # longer comments are truncated (and counted)
 schedule_cron: "0 2 * * *"     # the nightly run
 timezone: "Europe/London"
 alert_command: null            # e.g. "mail -s 'Tandem alert' hr@example.com"; gets each alert as JSON on stdin
+run_time_limit_minutes: 180    # a run still going after this long is stopped, alerted and fails; the marts stay as they were
 low_participation: 0.6         # alert below this participation rate
 low_alpha: 0.7                 # alert below this Cronbach's alpha
 
@@ -55,6 +56,7 @@ class Settings:
     schedule_cron: str = "0 2 * * *"
     timezone: str = "Europe/London"
     alert_command: str | None = None
+    run_time_limit_minutes: float = 180.0
     low_participation: float = 0.6
     low_alpha: float = 0.7
     team_reports: bool = True
@@ -73,6 +75,8 @@ class Settings:
             )
         if not 0 <= self.quadrant_threshold <= 100:
             raise SettingsError("quadrant_threshold must lie on the 0-100 scale")
+        if not self.run_time_limit_minutes > 0:
+            raise SettingsError("run_time_limit_minutes must be a positive number of minutes")
         unknown = set(self.report_formats) - {"html", "pdf"}
         if unknown:
             raise SettingsError(f"report_formats: unknown format(s) {sorted(unknown)}")

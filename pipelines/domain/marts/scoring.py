@@ -19,6 +19,15 @@ from pipelines.domain.stats.summary import (
 )
 
 GROUP_KEYS = ["wave_id", "group_level", "group_id"]
+SCORE_COLUMNS = [
+    *GROUP_KEYS, "parent_group_id", "measure", "n_respondents", "score_0_100", "score_sd",
+    "score_ci_low", "score_ci_high", "pct_favorable", "pct_neutral", "pct_unfavorable",
+    "favorable_ci_low", "favorable_ci_high",
+]
+BALANCE_COLUMNS = [
+    *GROUP_KEYS, "parent_group_id", "leadership_index", "leadership_ci_low", "leadership_ci_high",
+    "management_index", "management_ci_low", "management_ci_high", "quadrant",
+]
 
 
 def group_scores(measure_stats: pd.DataFrame, item_variances: pd.DataFrame) -> pd.DataFrame:
@@ -46,8 +55,8 @@ def group_scores(measure_stats: pd.DataFrame, item_variances: pd.DataFrame) -> p
                 favorable_ci_low=100 * p_low, favorable_ci_high=100 * p_high,
             )
         rows.append(row)
-    scores = pd.DataFrame(rows)
-    if scores.empty:
+    scores = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    if scores.empty:  # no accepted response: the same columns, no rows
         return scores.assign(rwg_j=pd.Series(dtype=float))
     rwg = item_variances.assign(
         rwg_j=[
@@ -130,6 +139,8 @@ def balance(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
     "low" when wholly below; a team whose interval straddles the line is unclear.
     """
     keys = [*GROUP_KEYS, "parent_group_id"]
+    if scores.empty:  # no accepted response (or no index measure): the same columns, no rows
+        return pd.DataFrame(columns=BALANCE_COLUMNS)
     out = scores[scores["measure"] == "leadership_index"][keys].drop_duplicates()
     for side in ("leadership", "management"):
         part = scores[scores["measure"] == f"{side}_index"][
