@@ -245,7 +245,7 @@ def _serve(ws: Workspace, args) -> int:
     with dg.DagsterInstance.get() as instance:
         for change in set_automation(instance, env, REPO_ROOT, schedule=not args.no_schedule,
                                      sensor=not args.no_sensor):
-            print(f"Turned {change}")
+            print(f"Turned {change}", flush=True)
     settings = ws.settings()
     print(f"Serving workspace {ws.home}: nightly schedule "
           f"{'off' if args.no_schedule else f'on ({settings.schedule_cron}, {settings.timezone})'}, "

@@ -17,6 +17,14 @@ from pipelines.domain.publish.guard import LAUNCHED_BY_TAG, STOP_REASON_TAG, ale
 INTERRUPTED = "DagsterExecutionInterruptedError"
 
 
+def _was_interrupted(error) -> bool:
+    """Dagster's interrupt, or DuckDB's: it notices SIGINT itself and ends its query."""
+    return error is not None and (
+        error.cls_name in (INTERRUPTED, "KeyboardInterrupt")
+        or "Query interrupted" in (error.message or "")
+    )
+
+
 def _innermost(error):
     while error is not None and error.cause is not None and error.cls_name in (
         "DagsterExecutionStepExecutionError", "DagsterResourceFunctionError",
@@ -38,8 +46,9 @@ def failure_summary(instance: dg.DagsterInstance, run: dg.DagsterRun) -> dict:
         cause = _innermost(data.error) if data and data.error else None
         if step is None:
             step = entry.step_key
-            error = _first_line(cause) if cause else entry.dagster_event.message
-        interrupted = interrupted or (cause is not None and cause.cls_name == INTERRUPTED)
+            error = ("the step was interrupted" if _was_interrupted(cause)
+                     else _first_line(cause) if cause else entry.dagster_event.message)
+        interrupted = interrupted or _was_interrupted(cause)
     if error is None:
         for kind in (dg.DagsterEventType.RESOURCE_INIT_FAILURE, dg.DagsterEventType.RUN_FAILURE):
             for entry in instance.all_logs(run.run_id, of_type=kind):

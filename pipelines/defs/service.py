@@ -59,7 +59,8 @@ def supervise(command: list[str], env: dict[str, str], cwd: Path, grace_s: float
             signal.signal(signum, handler)
     if received:
         name = signal.Signals(received[0]).name
-        print(f"Stopped on {name}: {stopped} process(es) ended (webserver, daemon, code servers)")
+        print(f"Stopped on {name}: {Path(command[0]).name} and the {stopped - 1} process(es) "
+              "it had started have ended", flush=True)
         return 0
     return process.returncode
 
