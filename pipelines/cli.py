@@ -231,7 +231,10 @@ def _ui(ws: Workspace, args) -> int:
     command = [dagster_bin("dagster"), "dev", "-m", MODULE, "-h", "127.0.0.1", "-p", str(args.port)]
     print(f"Dagster UI on http://127.0.0.1:{args.port} (workspace {ws.home}); Ctrl-C to stop",
           flush=True)
-    return supervise(command, ws.environ(), REPO_ROOT)
+    try:
+        return supervise(command, ws.environ(), REPO_ROOT)
+    finally:
+        _forget_daemon(ws)
 
 
 def _serve(ws: Workspace, args) -> int:
@@ -251,7 +254,19 @@ def _serve(ws: Workspace, args) -> int:
           f"{'off' if args.no_schedule else f'on ({settings.schedule_cron}, {settings.timezone})'}, "
           f"new-file sensor {'off' if args.no_sensor else 'on'}, failure alerts on. "
           "Ctrl-C or SIGTERM to stop", flush=True)
-    return supervise([dagster_bin("dagster-daemon"), "run", "-m", MODULE], env, REPO_ROOT)
+    try:
+        return supervise([dagster_bin("dagster-daemon"), "run", "-m", MODULE], env, REPO_ROOT)
+    finally:
+        _forget_daemon(ws)
+
+
+def _forget_daemon(ws: Workspace) -> None:
+    """The daemon we ran has stopped: drop its heartbeats, so status says so at once."""
+    os.environ.update(ws.environ())
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        instance.wipe_daemon_heartbeats()
 
 
 def _duckdb_cli() -> str:

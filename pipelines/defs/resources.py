@@ -55,4 +55,6 @@ class TandemWorkspace(dg.ConfigurableResource):
             )
 
 
-defs = dg.Definitions(resources={"tandem": TandemWorkspace()})
+#: One process per run, whatever launched it (the UI materializes assets with the default
+#: multiprocess executor otherwise): the guard above then covers the whole run, not one step.
+defs = dg.Definitions(resources={"tandem": TandemWorkspace()}, executor=dg.in_process_executor)

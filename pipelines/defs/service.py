@@ -40,7 +40,7 @@ def _default_signals() -> None:  # runs in the child, before exec
         signal.signal(signum, signal.SIG_DFL)
 
 
-def supervise(command: list[str], env: dict[str, str], cwd: Path, grace_s: float = 30.0) -> int:
+def supervise(command: list[str], env: dict[str, str], cwd: Path, grace_s: float = 20.0) -> int:
     """Run `command` until it ends or `tandem` is told to stop; then stop its whole tree.
 
     Returns the command's exit code, or 0 when a signal stopped it.
