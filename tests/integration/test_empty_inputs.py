@@ -145,8 +145,15 @@ def _all_empty(ws: Workspace) -> dict[str, bool]:
     return {"2025-11": False, "2026-05": False, "2026-11": False}
 
 
-@pytest.mark.parametrize("shape", [_mixed, _single_teams, _all_empty],
-                         ids=["mixed", "single_team_waves", "header_only_exports"])
+def _no_exports(ws: Workspace) -> dict[str, bool]:
+    """Codebooks and rosters, but no export yet (a new workspace)."""
+    for path in exports(ws):
+        path.unlink()
+    return {"2025-11": False, "2026-05": False, "2026-11": False}
+
+
+@pytest.mark.parametrize("shape", [_mixed, _single_teams, _all_empty, _no_exports],
+                         ids=["mixed", "single_team_waves", "header_only_exports", "no_exports"])
 def test_empty_surveys_empty_waves_and_single_team_waves_build(tmp_path, shape):
     ws = small_workspace(tmp_path / "ws")
     scored = shape(ws)
