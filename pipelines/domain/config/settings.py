@@ -61,6 +61,8 @@ def _validate(self) -> None:
         raise SettingsError("driver_min_n must be at least 3")
     if self.min_participation is not None and not 0 <= self.min_participation <= 1:
         raise SettingsError("min_participation must be a rate between 0 and 1 (e.g. 0.3), or null")
+    if not self.run_time_limit_minutes > 0:
+        raise SettingsError("run_time_limit_minutes must be a positive number of minutes")
     if not 0 <= self.quadrant_threshold <= 100:
         raise SettingsError("quadrant_threshold must lie on the 0-100 scale")
     unknown = set(self.report_formats) - {"html", "pdf"}
