@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 from collections import OrderedDict
 
@@ -58,7 +59,11 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
     y_scale = alt.Scale(domain=y_dom, nice=False, zero=False)
 
     def xq(name: str) -> alt.X:
-        return alt.X(f"{name}:Q", scale=x_scale, title="Management index (clarity, accountability)")
+        return alt.X(
+            f"{name}:Q",
+            scale=x_scale,
+            title="Management index (clarity of expectations, accountability)",
+        )
 
     def yq(name: str) -> alt.Y:
         return alt.Y(f"{name}:Q", scale=y_scale, title="Leadership index (trust, empowerment)")
@@ -117,21 +122,21 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
     present = [q for q in QUADRANT_COLOURS if any(p["quadrant"] == q for p in points)]
     colour = alt.Color(
         "quadrant:N",
-        title="Quadrant",
+        title="Most likely quadrant (hollow: uncertain)",
         scale=alt.Scale(domain=present, range=[QUADRANT_COLOURS[q] for q in present]),
     )
-    layers.append(
-        alt.Chart(data)
-        .mark_point(filled=True, opacity=1)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            size=alt.Size("size:Q", legend=None, scale=None),
-            stroke=alt.value("#000000"),
-            strokeWidth=alt.StrokeWidth("stroke:Q", legend=None, scale=None),
+    for certain in (True, False):  # hollow dots: an interval crosses a line
+        layers.append(
+            alt.Chart(data)
+            .mark_point(filled=certain, opacity=1, strokeWidth=2)
+            .encode(
+                x=x,
+                y=y,
+                color=colour,
+                size=alt.Size("size:Q", legend=None, scale=None),
+            )
+            .transform_filter(f"datum.certain == {str(certain).lower()}")
         )
-    )
     for weight in ("normal", "bold"):
         layers.append(
             alt.Chart(data)
@@ -181,16 +186,34 @@ def trend_chart(rows: list[dict], waves: list[str]) -> dict:
     return _config(chart)
 
 
+def enps_domain(rows: list[dict]) -> list[float]:
+    """The eNPS axis: the data and zero, with at least a point of room, to the next 10,
+    within -100..100."""
+    values = [0.0] + [
+        float(r[k]) for r in rows for k in ("enps", "lo", "hi") if r.get(k) is not None
+    ]
+    low = max(-100.0, math.floor((min(values) - 1) / 10) * 10.0)
+    high = min(100.0, math.ceil((max(values) + 1) / 10) * 10.0)
+    return [low, high]
+
+
 def enps_chart(rows: list[dict], waves: list[str]) -> dict:
     data = alt.Data(values=rows)
     x = alt.X("wave:N", sort=waves, title="Wave", axis=alt.Axis(labelAngle=0))
+    scale = alt.Scale(domain=enps_domain(rows), nice=False, zero=False)
     base = alt.Chart(data)
-    zero = alt.Chart(alt.Data(values=[{"v": 0}])).mark_rule(color="#999999").encode(y="v:Q")
+    zero = (
+        alt.Chart(alt.Data(values=[{"v": 0}]))
+        .mark_rule(color="#999999")
+        .encode(y=alt.Y("v:Q", scale=scale))
+    )
     chart = alt.layer(
         zero,
-        base.mark_rule(color="#1b6ca8", strokeWidth=2).encode(x=x, y="lo:Q", y2="hi:Q"),
+        base.mark_rule(color="#1b6ca8", strokeWidth=2).encode(
+            x=x, y=alt.Y("lo:Q", scale=scale), y2="hi:Q"
+        ),
         base.mark_point(filled=True, size=70, color="#1b6ca8").encode(
-            x=x, y=alt.Y("enps:Q", scale=alt.Scale(domain=[-100, 100]), title="eNPS")
+            x=x, y=alt.Y("enps:Q", scale=scale, title="eNPS")
         ),
     ).properties(width=440, height=180)
     return _config(chart)

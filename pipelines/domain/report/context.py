@@ -104,35 +104,39 @@ class Ctx:
     def members(self, level: str) -> list[str]:
         return [g for lvl, g in self.data.family if lvl == level]
 
-    def parent_of(self, team: str) -> str | None:
+    @cached_property
+    def _parents(self) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
         for r in self.data.tables["scores"] + self.data.tables["balance"]:
-            if r["wave_id"] == self.wave and r["group_level"] == "team" and r["group_id"] == team:
-                return r.get("parent_group_id")  # type: ignore[return-value]
-        return None
+            if r["wave_id"] == self.wave and r["group_level"] == "team":
+                found.setdefault(str(r["group_id"]), r.get("parent_group_id"))  # type: ignore[arg-type]
+        return found
+
+    def parent_of(self, team: str) -> str | None:
+        return self._parents.get(team)
 
     def teams_by_department(self) -> list[tuple[str | None, list[str]]]:
-        teams = self.members("team")
-        groups: dict[str | None, list[str]] = {}
-        for team in teams:
-            groups.setdefault(self.parent_of(team), []).append(team)
+        """Every department of the report (with or without named teams), then its teams."""
         order = self.members("department")
+        groups: dict[str | None, list[str]] = {d: [] for d in order}
+        for team in self.members("team"):
+            groups.setdefault(self.parent_of(team), []).append(team)
+        position = {d: i for i, d in enumerate(order)}
         keys = sorted(
             groups,
-            key=lambda d: (
-                d not in order,
-                order.index(d) if d in order else 0,
-                natural_key(d or ""),
-            ),
+            key=lambda d: (d not in position, position.get(d, 0), natural_key(d or "")),
         )
-        return [(d, groups[d]) for d in keys]
+        return [(d, groups[d]) for d in keys if groups[d] or d in position]
+
+    @cached_property
+    def _changes(self) -> dict[tuple, list[Row]]:
+        found: dict[tuple, list[Row]] = {}
+        for r in self.data.tables["changes"]:
+            found.setdefault((r["group_level"], r["group_id"], r["to_wave"]), []).append(r)
+        return found
 
     def changes(self, level: str, gid: str, to_wave: str | None = None) -> list[Row]:
-        wave = to_wave or self.wave
-        return [
-            r
-            for r in self.data.tables["changes"]
-            if r["group_level"] == level and r["group_id"] == gid and r["to_wave"] == wave
-        ]
+        return self._changes.get((level, gid, to_wave or self.wave), [])
 
     def display_name(self, level: str, gid: str) -> str:
         if level == "org":

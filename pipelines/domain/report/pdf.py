@@ -310,6 +310,8 @@ def render_pdf(doc: Document) -> bytes:
             following = section.blocks[i + 1] if i + 1 < len(section.blocks) else None
             if isinstance(block, Subheading | Paragraph) and isinstance(following, Table | Chart):
                 pdf.room(min(15 + pdf.estimate(following), 150))  # keep intro with its block
+            elif isinstance(block, Subheading) and following is not None:
+                pdf.room(30)  # a subheading never ends a page: keep it with a few lines
             if isinstance(block, Paragraph):
                 pdf.paragraph(block)
             elif isinstance(block, Bullets):

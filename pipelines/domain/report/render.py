@@ -1,4 +1,4 @@
-"""render_reports: one HTML and one PDF per organisation, department and team and wave.
+"""render_all: one HTML and one PDF per organisation, department and team and wave.
 
 A report is re-rendered only when the exact rows it is made from (or the parameters, or
 this package's code) change: their SHA-256 is kept next to it in `.inputs-<name>.sha256`.
@@ -9,17 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .build import build_document
-from .formatting import natural_key, slugify
+from .formatting import LEVEL_LABELS, natural_key, slugify
 from .html import render_html, render_index
 from .load import Marts, scope_data
 from .pdf import render_pdf
@@ -75,14 +76,22 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _jobs(marts: Marts, wave: str, team_reports: bool) -> list[Job]:
-    jobs: list[Job] = []
+def _label(level: str, gid: str, reportable: bool) -> str:
+    if level == "org":
+        generic = {"org", "organisation", "organization", "all", "company", "total"}
+        return "Organisation" + ("" if gid.strip().lower() in generic else f": {gid}")
+    note = "" if reportable else " (too few responses to show)"
+    return f"{LEVEL_LABELS[level]}: {gid}{note}"
+
+
+def _stems(marts: Marts, wave: str) -> dict[tuple[str, str], str]:
+    """The file stem of every group that may have a report in this wave."""
+    stems: dict[tuple[str, str], str] = {}
     org = marts.org_id(wave)
     if org is not None:
-        jobs.append(Job(wave, "org", org, "org", f"Organisation ({org})"))
+        stems[("org", org)] = "org"
     used: set[str] = {"org"}
-    levels = [("department", "Department")] + ([("team", "Team")] if team_reports else [])
-    for level, label in levels:
+    for level in ("department", "team"):
         for gid, _parent in marts.groups(wave, level):
             if level == "team" and not marts.is_reportable(wave, "team", gid):
                 continue  # a suppressed team gets no report of its own
@@ -90,8 +99,37 @@ def _jobs(marts: Marts, wave: str, team_reports: bool) -> list[Job]:
             while stem in used:
                 stem, n = f"{level}-{slugify(gid)}-{n}", n + 1
             used.add(stem)
-            note = "" if marts.is_reportable(wave, level, gid) else " (too few responses to show)"
-            jobs.append(Job(wave, level, gid, stem, f"{label}: {gid}{note}"))
+            stems[(level, gid)] = stem
+    return stems
+
+
+def _wanted(scopes: Mapping[str, str], level: str, wave: str, latest: str) -> bool:
+    which = scopes.get(level, "none")
+    return which == "all" or (which == "latest" and wave == latest)
+
+
+def _jobs(
+    marts: Marts,
+    wave: str,
+    scopes: Mapping[str, str],
+    extra: set[tuple[str, str, str]],
+    on_disk: set[str],
+) -> list[Job]:
+    """The reports of one wave: those the scopes ask for, those asked for on demand
+    (`extra`), and those already on disk (kept current once rendered on demand)."""
+    latest = marts.waves[-1]
+    jobs = []
+    for (level, gid), stem in _stems(marts, wave).items():
+        if _wanted(scopes, level, wave, latest) or (wave, level, gid) in extra or stem in on_disk:
+            jobs.append(
+                Job(
+                    wave,
+                    level,
+                    gid,
+                    stem,
+                    _label(level, gid, marts.is_reportable(wave, level, gid)),
+                )
+            )
     return jobs
 
 
@@ -112,6 +150,11 @@ def _prune(directory: Path, keep: set[str]) -> list[Path]:
     return removed
 
 
+DEFAULT_SCOPES = {"org": "all", "department": "all", "team": "latest"}
+SCOPE_CHOICES = ("all", "latest", "none")
+_MARTS: Marts | None = None  # the marts of the current call, inherited by forked workers
+
+
 def render_all(
     marts_path: Path,
     out_dir: Path,
@@ -121,8 +164,20 @@ def render_all(
     quadrant_threshold: float = 60.0,
     team_reports: bool = True,
     formats: Iterable[str] = FORMATS,
+    scopes: Mapping[str, str] | None = None,
+    only: Iterable[tuple[str, str, str]] = (),
+    workers: int | None = None,
 ) -> RenderResult:
-    """Like render_reports, but says what was written, removed, and how long each took."""
+    """Write the reports the scopes ask for; say what was written, removed, and how long.
+
+    Opens the marts read-only, once. `scopes` maps each level (org, department, team) to
+    the waves it is rendered for: "all", "latest" or "none" (default: the organisation and
+    every department for every wave, the teams of the latest wave; `team_reports=False`
+    turns teams off). `only` adds (wave, level, group_id) reports on demand; a report once
+    rendered stays current on later calls. Writes `<out_dir>/<wave>/<stem>.<format>` and
+    `<out_dir>/index.html`; an unchanged report is not rewritten. Reports render in a pool
+    of `workers` processes (default: every core).
+    """
     formats = tuple(dict.fromkeys(formats))
     unknown = set(formats) - set(FORMATS)
     if unknown:
@@ -131,6 +186,12 @@ def render_all(
         raise ValueError("min_group_size may not be below 3")
     if comment_min_group_size < min_group_size:
         raise ValueError("comment_min_group_size may not be below min_group_size")
+    scopes = dict(DEFAULT_SCOPES | dict(scopes or {}))
+    if not team_reports:
+        scopes["team"] = "none"
+    bad = {k: v for k, v in scopes.items() if k not in LEVEL_LABELS or v not in SCOPE_CHOICES}
+    if bad:
+        raise ValueError(f"report scopes: expected level: all|latest|none, got {bad}")
     out_dir = Path(out_dir)
     marts = Marts.open(Path(marts_path), min_group_size)
     if marts.missing:
@@ -140,15 +201,26 @@ def render_all(
         "comment_k": comment_min_group_size,
         "threshold": float(quadrant_threshold),
     }
+    extra = set(only)
+    unknown_scopes = {
+        e for e in extra if (e[1], e[2]) not in _stems(marts, e[0]) if e[0] in marts.waves
+    } | {e for e in extra if e[0] not in marts.waves}
+    if unknown_scopes:
+        raise ValueError(f"no report for {sorted(unknown_scopes)}: no such wave or group")
     result = RenderResult()
     index: list[tuple[str, list[tuple[str, str, list[str]]]]] = []
+    plan: list[tuple[Job, Path]] = []
     for wave in sorted(marts.waves, key=natural_key, reverse=True):
         directory = out_dir / wave_dir_name(wave)
-        jobs = _jobs(marts, wave, team_reports)
-        for job in jobs:
-            _render_job(marts, job, directory, params, formats, result)
+        on_disk = {m.group(1) for p in _listing(directory) if (m := REPORT_FILE.match(p.name))}
+        jobs = _jobs(marts, wave, scopes, extra, on_disk)
+        plan += [(job, directory) for job in jobs]
         result.removed += _prune(directory, {job.stem for job in jobs})
         index.append((wave_dir_name(wave), [(j.label, j.stem, list(formats)) for j in jobs]))
+    for paths, written, seconds in _run(marts, plan, params, formats, workers):
+        result.paths += paths
+        result.written += written
+        result.seconds.update(seconds)
     index_path = out_dir / "index.html"
     html = render_index(index).encode()
     if not index_path.exists() or index_path.read_bytes() != html:
@@ -164,6 +236,33 @@ def render_all(
     return result
 
 
+def _listing(directory: Path) -> list[Path]:
+    return list(directory.iterdir()) if directory.is_dir() else []
+
+
+def _run(marts: Marts, plan: list, params: dict, formats: tuple[str, ...], workers: int | None):
+    """Render the plan, in a fork-based process pool when there is more than one report."""
+    global _MARTS
+    workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
+    tasks = [(job, directory, params, formats) for job, directory in plan]
+    _MARTS = marts
+    try:
+        if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_render_task(task) for task in tasks]
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=500) as pool:
+            return pool.map(_render_task, tasks, chunksize=max(1, len(tasks) // (workers * 8)))
+    finally:
+        _MARTS = None
+
+
+def _render_task(task: tuple) -> tuple[list[Path], list[Path], dict[str, float]]:
+    job, directory, params, formats = task
+    assert _MARTS is not None
+    result = RenderResult()
+    _render_job(_MARTS, job, directory, params, formats, result)
+    return result.paths, result.written, result.seconds
+
+
 def _render_job(
     marts: Marts,
     job: Job,
@@ -172,7 +271,7 @@ def _render_job(
     formats: tuple[str, ...],
     result: RenderResult,
 ) -> None:
-    data = scope_data(marts, job.wave, job.level, job.group_id)
+    data = scope_data(marts, job.wave, job.level, job.group_id, params["threshold"])
     digest = _digest({"code": code_version(), "params": params, "data": data.as_json_obj()})
     hash_path = directory / f".inputs-{job.stem}.sha256"
     targets = {fmt: directory / f"{job.stem}.{fmt}" for fmt in formats}
@@ -197,31 +296,4 @@ def _render_job(
     log.info("rendered %s/%s (%s) in %.2f s", job.wave, job.stem, ", ".join(todo), elapsed)
 
 
-def render_reports(
-    marts_path: Path,
-    out_dir: Path,
-    *,
-    min_group_size: int = 5,
-    comment_min_group_size: int = 10,
-    quadrant_threshold: float = 60.0,
-    team_reports: bool = True,
-    formats: Iterable[str] = FORMATS,
-) -> list[Path]:
-    """Write every report for every wave in the marts; return the current report paths.
-
-    Opens the marts read-only. Writes `<out_dir>/<wave>/org.*`, `department-<slug>.*` and
-    (if team_reports) `team-<slug>.*` for each team that is not suppressed, plus
-    `<out_dir>/index.html`. Unchanged reports are not rewritten.
-    """
-    return render_all(
-        marts_path,
-        out_dir,
-        min_group_size=min_group_size,
-        comment_min_group_size=comment_min_group_size,
-        quadrant_threshold=quadrant_threshold,
-        team_reports=team_reports,
-        formats=formats,
-    ).paths
-
-
-__all__ = ["RenderResult", "render_all", "render_reports"]
+__all__ = ["DEFAULT_SCOPES", "RenderResult", "render_all"]
