@@ -40,6 +40,10 @@ low_alpha: 0.7                 # alert below this Cronbach's alpha
 # Reports (docs/reports.md)
 team_reports: true             # one report per reportable team (turn off for very large censuses)
 report_formats: [html, pdf]
+report_scopes:                 # the waves each level is rendered for: all | latest | none
+  org: all                     # (`tandem report --scope ... --wave ...` renders any other on demand)
+  department: all
+  team: latest
 """
 
 
@@ -59,6 +63,10 @@ class Settings:
     low_alpha: float = 0.7
     team_reports: bool = True
     report_formats: tuple[str, ...] = field(default=("html", "pdf"))
+    report_scopes: dict[str, str] = field(
+        default_factory=lambda: {"org": "all", "department": "all", "team": "latest"},
+        hash=False,
+    )
 
     def __post_init__(self) -> None:
         if self.min_group_size < MIN_ALLOWED_GROUP_SIZE:
@@ -73,6 +81,15 @@ class Settings:
             )
         if not 0 <= self.quadrant_threshold <= 100:
             raise SettingsError("quadrant_threshold must lie on the 0-100 scale")
+        levels, choices = {"org", "department", "team"}, {"all", "latest", "none"}
+        scopes = self.report_scopes
+        if not isinstance(scopes, dict) or any(
+            k not in levels or v not in choices for k, v in scopes.items()
+        ):
+            raise SettingsError(
+                f"report_scopes: expected a mapping of org/department/team to all, latest or "
+                f"none, got {scopes!r}"
+            )
         unknown = set(self.report_formats) - {"html", "pdf"}
         if unknown:
             raise SettingsError(f"report_formats: unknown format(s) {sorted(unknown)}")

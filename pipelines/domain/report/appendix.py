@@ -139,6 +139,8 @@ def glossary(ctx: Ctx) -> dict[str, str]:
         f"{line}. “Most likely” is the quadrant of the two indices themselves; a group is "
         f"placed for certain only when both intervals clear the line, else the marts call it "
         f"“Unclear”.",
+        "spread": "How team scores spread: the lowest 10% of teams score at most the first "
+        "figure, a quarter at most the second, half at most the median, and so on.",
         "rwg": "Agreement (rwg) runs from 0 to 1: near 1 the team answered alike; low values "
         "mean people experience the team very differently.",
         "enps": "eNPS (employee net promoter score) is the % of promoters (9 or 10 on “would "
@@ -210,6 +212,9 @@ TABLE_TOPICS = {
     "drivers": ("drivers",),
     "themes": ("comments",),
     "enps": ("enps",),
+    "team-quadrants": ("balance",),
+    "team-spread": ("spread",),
+    "departments": ("balance", "diff", "participation"),
 }
 
 

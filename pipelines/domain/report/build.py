@@ -175,7 +175,7 @@ def quadrant_text(ctx: Ctx, b: dict) -> str:
 def _balance_row(
     ctx: Ctx, level: str, gid: str, label: str, own: bool, indent: int = 0
 ) -> list[Cell]:
-    name = Cell(label, bold=own or level != "team", indent=indent)
+    name = Cell(label, bold=own or level != "team", indent=indent, href=ctx.link(level, gid))
     b = ctx.balance(level, gid)
     if b is None:
         return [name, Cell("n/a", colspan=3, align="center")]
@@ -211,7 +211,8 @@ def _entries(ctx: Ctx) -> list[tuple[str, str, str, bool]]:
         ]
     entries = [(level, gid, LEVEL_LABELS[level] if level == "org" else gid, True)]
     if level == "org":
-        entries += [("department", d, d, False) for d in ctx.members("department")]
+        if not ctx.large:  # a large organisation's departments are in their own table
+            entries += [("department", d, d, False) for d in ctx.members("department")]
         entries += [("team", t, t, False) for t in ctx.members("team")]
     else:
         entries += [("team", t, t, False) for t in ctx.members("team")]
@@ -314,6 +315,8 @@ def build_document(data: ScopeData, *, k: int, comment_k: int, threshold: float)
         summary_section(ctx),
         scores_section(ctx),
         balance_section(ctx),
+        *([teams] if (teams := sections.teams_section(ctx)) else []),
+        *([depts] if (depts := sections.departments_section(ctx)) else []),
         heatmap_section(ctx),
         sections.trends_section(ctx),
         guidance.drivers_section(ctx),

@@ -8,6 +8,8 @@ from functools import cached_property
 from .formatting import construct_sort_key, natural_key, suppressed_text
 from .load import Row, ScopeData
 
+MAX_DEPARTMENT_ROWS = 40
+
 
 @dataclass
 class Ctx:
@@ -115,9 +117,18 @@ class Ctx:
     def parent_of(self, team: str) -> str | None:
         return self._parents.get(team)
 
+    @property
+    def large(self) -> bool:
+        """An organisation with more departments than a page of rows: its departments are
+        one compact table, and the other tables name only the teams that need attention."""
+        return self.level == "org" and len(self.members("department")) > MAX_DEPARTMENT_ROWS
+
     def teams_by_department(self) -> list[tuple[str | None, list[str]]]:
-        """Every department of the report (with or without named teams), then its teams."""
+        """Every department of the report (with or without named teams), then its teams; in a
+        large organisation only the departments of named teams."""
         order = self.members("department")
+        if self.large:
+            order = [d for d in order if d in {self.parent_of(t) for t in self.members("team")}]
         groups: dict[str | None, list[str]] = {d: [] for d in order}
         for team in self.members("team"):
             groups.setdefault(self.parent_of(team), []).append(team)
@@ -137,6 +148,10 @@ class Ctx:
 
     def changes(self, level: str, gid: str, to_wave: str | None = None) -> list[Row]:
         return self._changes.get((level, gid, to_wave or self.wave), [])
+
+    def link(self, level: str, gid: str) -> str | None:
+        """The file of the group's own report, when it is rendered (for a link)."""
+        return self.data.links.get(f"{level}:{gid}")
 
     def display_name(self, level: str, gid: str) -> str:
         if level == "org":

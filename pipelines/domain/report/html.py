@@ -48,7 +48,8 @@ def _cell(cell: Cell, tag: str = "td") -> str:
         attrs += f' colspan="{cell.colspan}"'
     if cell.fill and not cell.suppressed:
         attrs += f' style="background:{esc(cell.fill)}"'
-    return f"<{tag}{attrs}>{esc(cell.text)}</{tag}>"
+    text = f'<a href="{esc(cell.href)}">{esc(cell.text)}</a>' if cell.href else esc(cell.text)
+    return f"<{tag}{attrs}>{text}</{tag}>"
 
 
 def _table(table: Table) -> str:

@@ -187,6 +187,7 @@ class ScopeData:
     family: list[tuple[str, str]]
     tables: dict[str, list[Row]]
     teams: dict[str, object] = field(default_factory=dict)  # organisation: team distribution
+    links: dict[str, str] = field(default_factory=dict)  # "level:id" -> file of its report
 
     def as_json_obj(self) -> dict[str, object]:
         return {
@@ -199,6 +200,7 @@ class ScopeData:
             "family": [list(f) for f in self.family],
             "tables": self.tables,
             "teams": self.teams,
+            "links": self.links,
         }
 
 
@@ -222,7 +224,12 @@ def _family(marts: Marts, wave: str, level: str, group_id: str, parent: str | No
 
 
 def scope_data(
-    marts: Marts, wave: str, level: str, group_id: str, threshold: float = 60.0
+    marts: Marts,
+    wave: str,
+    level: str,
+    group_id: str,
+    threshold: float = 60.0,
+    links: dict[str, str] | None = None,
 ) -> ScopeData:
     """Cut out the rows a report of (wave, level, group_id) needs, and nothing else. The
     rows come in the marts' order (read sorted), so the same marts give the same cut."""
@@ -284,4 +291,5 @@ def scope_data(
         family=family,
         tables=tables,
         teams=teams,
+        links=dict(links or {}),
     )

@@ -19,6 +19,7 @@ class Cell:
     colspan: int = 1
     indent: int = 0
     attrs: dict[str, str] = field(default_factory=dict)  # HTML data-* attributes
+    href: str | None = None  # a link to another report, relative to this one (HTML only)
 
 
 @dataclass

@@ -38,6 +38,7 @@ class Job:
     group_id: str
     stem: str
     label: str
+    links: dict[str, str] = field(default_factory=dict)  # "level:id" -> file, for links
 
 
 @dataclass
@@ -114,6 +115,7 @@ def _jobs(
     scopes: Mapping[str, str],
     extra: set[tuple[str, str, str]],
     on_disk: set[str],
+    ext: str = "html",
 ) -> list[Job]:
     """The reports of one wave: those the scopes ask for, those asked for on demand
     (`extra`), and those already on disk (kept current once rendered on demand)."""
@@ -130,7 +132,23 @@ def _jobs(
                     _label(level, gid, marts.is_reportable(wave, level, gid)),
                 )
             )
+    _link(marts, wave, jobs, ext)
     return jobs
+
+
+def _link(marts: Marts, wave: str, jobs: list[Job], ext: str) -> None:
+    """Link an organisation report to its departments' reports, a department's to its teams'
+    and a team's to its department's, where those reports are rendered."""
+    files = {(j.level, j.group_id): f"{j.stem}.{ext}" for j in jobs}
+    for job in jobs:
+        if job.level == "org":
+            near = [("department", d) for d, _ in marts.groups(wave, "department")]
+        elif job.level == "department":
+            near = [("team", t) for t in marts.children.get((wave, job.group_id), [])]
+        else:
+            parent = marts.parents.get((wave, "team"), {}).get(job.group_id)
+            near = [("department", parent)] if parent else []
+        job.links = {f"{lvl}:{g}": files[(lvl, g)] for lvl, g in near if (lvl, g) in files}
 
 
 def _digest(payload: dict) -> str:
@@ -165,7 +183,7 @@ def render_all(
     team_reports: bool = True,
     formats: Iterable[str] = FORMATS,
     scopes: Mapping[str, str] | None = None,
-    only: Iterable[tuple[str, str, str]] = (),
+    only: Iterable[tuple[str | None, str, str]] = (),
     workers: int | None = None,
 ) -> RenderResult:
     """Write the reports the scopes ask for; say what was written, removed, and how long.
@@ -173,7 +191,8 @@ def render_all(
     Opens the marts read-only, once. `scopes` maps each level (org, department, team) to
     the waves it is rendered for: "all", "latest" or "none" (default: the organisation and
     every department for every wave, the teams of the latest wave; `team_reports=False`
-    turns teams off). `only` adds (wave, level, group_id) reports on demand; a report once
+    turns teams off). `only` adds (wave, level, group_id) reports on demand (wave None: the
+    latest); a report once
     rendered stays current on later calls. Writes `<out_dir>/<wave>/<stem>.<format>` and
     `<out_dir>/index.html`; an unchanged report is not rewritten. Reports render in a pool
     of `workers` processes (default: every core).
@@ -201,19 +220,28 @@ def render_all(
         "comment_k": comment_min_group_size,
         "threshold": float(quadrant_threshold),
     }
-    extra = set(only)
-    unknown_scopes = {
-        e for e in extra if (e[1], e[2]) not in _stems(marts, e[0]) if e[0] in marts.waves
-    } | {e for e in extra if e[0] not in marts.waves}
-    if unknown_scopes:
-        raise ValueError(f"no report for {sorted(unknown_scopes)}: no such wave or group")
+    latest = marts.waves[-1] if marts.waves else None
+    extra = set()
+    for wave, level, gid in only:
+        wave = wave or latest
+        if level == "org" and not gid and wave is not None:
+            gid = marts.org_id(wave) or ""
+        extra.add((wave, level, gid))
+    for wave, level, gid in sorted(extra, key=str):
+        if wave not in marts.waves:
+            raise ValueError(f"no wave {wave!r} in the marts (waves: {', '.join(marts.waves)})")
+        if (level, gid) not in _stems(marts, wave):
+            raise ValueError(
+                f"no {level} report {gid!r} in wave {wave}: the name is not in the marts, or "
+                "the group has too few responses to show"
+            )
     result = RenderResult()
     index: list[tuple[str, list[tuple[str, str, list[str]]]]] = []
     plan: list[tuple[Job, Path]] = []
     for wave in sorted(marts.waves, key=natural_key, reverse=True):
         directory = out_dir / wave_dir_name(wave)
         on_disk = {m.group(1) for p in _listing(directory) if (m := REPORT_FILE.match(p.name))}
-        jobs = _jobs(marts, wave, scopes, extra, on_disk)
+        jobs = _jobs(marts, wave, scopes, extra, on_disk, formats[0])
         plan += [(job, directory) for job in jobs]
         result.removed += _prune(directory, {job.stem for job in jobs})
         index.append((wave_dir_name(wave), [(j.label, j.stem, list(formats)) for j in jobs]))
@@ -234,6 +262,20 @@ def render_all(
         len(result.removed),
     )
     return result
+
+
+def parse_scope(text: str) -> tuple[str, str]:
+    """'org', 'department:Sales' or 'team:Payments' -> (level, group_id); the organisation's
+    id is looked up by render_all."""
+    level, _, gid = text.partition(":")
+    level = level.strip().lower()
+    if level in ("org", "organisation", "organization") and not gid:
+        return "org", ""
+    if level not in ("department", "team") or not gid.strip():
+        raise ValueError(
+            f"scope {text!r}: expected org, department:NAME or team:NAME (names as in the marts)"
+        )
+    return level, gid.strip()
 
 
 def _listing(directory: Path) -> list[Path]:
@@ -271,7 +313,7 @@ def _render_job(
     formats: tuple[str, ...],
     result: RenderResult,
 ) -> None:
-    data = scope_data(marts, job.wave, job.level, job.group_id, params["threshold"])
+    data = scope_data(marts, job.wave, job.level, job.group_id, params["threshold"], job.links)
     digest = _digest({"code": code_version(), "params": params, "data": data.as_json_obj()})
     hash_path = directory / f".inputs-{job.stem}.sha256"
     targets = {fmt: directory / f"{job.stem}.{fmt}" for fmt in formats}
@@ -296,4 +338,4 @@ def _render_job(
     log.info("rendered %s/%s (%s) in %.2f s", job.wave, job.stem, ", ".join(todo), elapsed)
 
 
-__all__ = ["DEFAULT_SCOPES", "RenderResult", "render_all"]
+__all__ = ["DEFAULT_SCOPES", "RenderResult", "parse_scope", "render_all"]
