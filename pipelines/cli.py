@@ -289,25 +289,15 @@ if __name__ == "__main__":
 
 def _report(ws: Workspace, args) -> int:
     """Render the asked-for reports (and keep the others current) from the published marts."""
-    from pipelines.domain.report import parse_scope, render_all
+    from pipelines.domain.report import parse_scope, render_all, report_options
 
-    settings = ws.settings()
     if not ws.marts_file.exists():
         print(f"No published marts at {ws.marts_file}: run `tandem run` first.", file=sys.stderr)
         return 2
     try:
         only = [(args.wave, *parse_scope(text)) for text in args.scope]
-        result = render_all(
-            ws.marts_file,
-            ws.reports_dir,
-            min_group_size=settings.min_group_size,
-            comment_min_group_size=settings.comment_min_group_size,
-            quadrant_threshold=settings.quadrant_threshold,
-            team_reports=settings.team_reports,
-            formats=tuple(settings.report_formats),
-            scopes=settings.report_scopes,
-            only=only,
-        )
+        options = report_options(ws.settings())
+        result = render_all(ws.marts_file, ws.reports_dir, **options, only=only)
     except ValueError as exc:
         print(f"tandem report: {exc}", file=sys.stderr)
         return 2

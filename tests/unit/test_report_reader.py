@@ -121,7 +121,7 @@ def test_uncertain_positions_are_shown_as_most_likely_and_department_charts_name
                         assert cell.text != "Unclear", (gid, row[0].text)
     _data, doc = make(marts, "department", "Sales & Success")
     (chart,) = [b for b in section(doc, "balance").blocks if isinstance(b, Chart)]
-    points = [v for layer in chart.spec["layer"] for v in layer.get("data", {}).get("values", [])]
+    points = chart.spec["datasets"]["points"]
     labels = {p["label"] for p in points if "label" in p}
     assert {"Sales & Success", "Sales East", "Sales West", "Équipe Nord"} <= labels
     assert {p["certain"] for p in points if "certain" in p} <= {True, False}

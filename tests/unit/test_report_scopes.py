@@ -106,3 +106,12 @@ def test_cli_report_renders_a_scope_on_demand(marts_file, tmp_path, capsys):
     assert not (home / "reports" / EARLY / "org.html").exists()
     assert main(["--home", str(home), "report", "--scope", "team:Nobody"]) == 2
     assert "no team report 'Nobody'" in capsys.readouterr().err
+
+
+def test_a_process_that_drew_charts_renders_in_a_fresh_pool(marts_file, tmp_path):
+    from pipelines.domain.report import charts
+
+    charts.to_svg(charts.enps_chart([{"wave": "a", "enps": 1, "lo": -5, "hi": 7}], ["a"]))
+    assert charts.engine_started()  # forking now could hang a child on vl-convert's threads
+    result = render_all(marts_file, tmp_path, formats=("html",), scopes={"team": "none"}, workers=2)
+    assert len([p for p in result.written if p.name != "index.html"]) == 8

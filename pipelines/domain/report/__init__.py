@@ -4,6 +4,6 @@ from pipelines.domain.report import render_all
 render_all(Path("data/marts/tandem.duckdb"), Path("reports"))
 """
 
-from .render import DEFAULT_SCOPES, RenderResult, parse_scope, render_all
+from .render import DEFAULT_SCOPES, RenderResult, parse_scope, render_all, report_options
 
-__all__ = ["DEFAULT_SCOPES", "RenderResult", "parse_scope", "render_all"]
+__all__ = ["DEFAULT_SCOPES", "RenderResult", "parse_scope", "render_all", "report_options"]

@@ -9,9 +9,6 @@ whatever an upstream bug left in a suppressed row's figures, the report code nev
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,14 +40,19 @@ MEMBER_TABLES = ("mart_team_construct_scores", "mart_team_balance", "mart_partic
 MAX_ATTENTION = 12  # named teams in an organisation report, whatever the organisation's size
 
 
-def _clean(value: object) -> object:
-    if isinstance(value, decimal.Decimal):
-        value = float(value)
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    return value
+def _expression(column: str, data_type: str | None) -> str:
+    """Select a column as plain Python values, cleaned in SQL (no per-value Python work):
+    NaN and infinity become NULL, decimals doubles, dates and times ISO text."""
+    quoted = f'"{column}"'
+    if data_type is None:
+        return f"null as {quoted}"
+    kind = data_type.upper()
+    if kind.startswith("DECIMAL") or kind in ("DOUBLE", "FLOAT", "REAL"):
+        value = f"cast({quoted} as double)"
+        return f"case when isnan({value}) or isinf({value}) then null else {value} end as {quoted}"
+    if kind.startswith(("DATE", "TIME")):
+        return f"replace(cast({quoted} as varchar), ' ', 'T') as {quoted}"
+    return quoted
 
 
 def _scrub(table: str, row: Row, min_group_size: int) -> Row:
@@ -78,17 +80,17 @@ def _read(con: duckdb.DuckDBPyConnection, min_group_size: int) -> tuple[dict, li
             tables[table] = []
             missing.append(table)
             continue
-        have = {
-            c
-            for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_name = ?", [table]
+        have = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_name = ?",
+                [table],
             ).fetchall()
-        }
-        select = ", ".join(f'"{c}"' if c in have else f'null as "{c}"' for c in columns)
+        )
+        select = ", ".join(_expression(c, have.get(c)) for c in columns)
         rows = con.execute(f'select {select} from "{table}" order by all').fetchall()
         tables[table] = [
-            _scrub(table, dict(zip(columns, map(_clean, r), strict=True)), min_group_size)
-            for r in rows
+            _scrub(table, dict(zip(columns, r, strict=True)), min_group_size) for r in rows
         ]
     return tables, missing
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from . import charts
 from .build import build_document
 from .formatting import LEVEL_LABELS, natural_key, slugify
 from .html import render_html, render_index
@@ -245,7 +246,7 @@ def render_all(
         plan += [(job, directory) for job in jobs]
         result.removed += _prune(directory, {job.stem for job in jobs})
         index.append((wave_dir_name(wave), [(j.label, j.stem, list(formats)) for j in jobs]))
-    for paths, written, seconds in _run(marts, plan, params, formats, workers):
+    for paths, written, seconds in _run(marts, plan, params, formats, workers, Path(marts_path)):
         result.paths += paths
         result.written += written
         result.seconds.update(seconds)
@@ -262,6 +263,19 @@ def render_all(
         len(result.removed),
     )
     return result
+
+
+def report_options(settings) -> dict:
+    """render_all's keyword arguments from a workspace's Settings (one place for the
+    mapping, used by the `tandem report` command and meant for the leadership_reports asset)."""
+    return {
+        "min_group_size": settings.min_group_size,
+        "comment_min_group_size": settings.comment_min_group_size,
+        "quadrant_threshold": settings.quadrant_threshold,
+        "team_reports": settings.team_reports,
+        "formats": tuple(settings.report_formats),
+        "scopes": dict(settings.report_scopes),
+    }
 
 
 def parse_scope(text: str) -> tuple[str, str]:
@@ -282,19 +296,44 @@ def _listing(directory: Path) -> list[Path]:
     return list(directory.iterdir()) if directory.is_dir() else []
 
 
-def _run(marts: Marts, plan: list, params: dict, formats: tuple[str, ...], workers: int | None):
-    """Render the plan, in a fork-based process pool when there is more than one report."""
+def _run(
+    marts: Marts,
+    plan: list,
+    params: dict,
+    formats: tuple[str, ...],
+    workers: int | None,
+    source: Path | None = None,
+):
+    """Render the plan in a process pool over every core when there is more than one report.
+
+    Workers are forked and inherit the indexed marts, unless this process has already
+    started the chart engine (vl-convert runs threads, so a forked child could hang): then
+    they are spawned and each reads the marts from `source` once.
+    """
     global _MARTS
     workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
     tasks = [(job, directory, params, formats) for job, directory in plan]
+    chunks = max(1, len(tasks) // (workers * 8))
     _MARTS = marts
     try:
-        if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if workers == 1:
             return [_render_task(task) for task in tasks]
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=500) as pool:
-            return pool.map(_render_task, tasks, chunksize=max(1, len(tasks) // (workers * 8)))
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if forkable and not charts.engine_started():
+            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=500) as pool:
+                return pool.map(_render_task, tasks, chunksize=chunks)
+        if source is None:
+            return [_render_task(task) for task in tasks]
+        init = (_open_marts, (source, params["k"]))
+        with multiprocessing.get_context("spawn").Pool(workers, *init) as pool:
+            return pool.map(_render_task, tasks, chunksize=chunks)
     finally:
         _MARTS = None
+
+
+def _open_marts(path: Path, min_group_size: int) -> None:
+    global _MARTS
+    _MARTS = Marts.open(path, min_group_size)
 
 
 def _render_task(task: tuple) -> tuple[list[Path], list[Path], dict[str, float]]:
@@ -338,4 +377,4 @@ def _render_job(
     log.info("rendered %s/%s (%s) in %.2f s", job.wave, job.stem, ", ".join(todo), elapsed)
 
 
-__all__ = ["DEFAULT_SCOPES", "RenderResult", "parse_scope", "render_all"]
+__all__ = ["DEFAULT_SCOPES", "RenderResult", "parse_scope", "render_all", "report_options"]
