@@ -115,3 +115,21 @@ def test_a_process_that_drew_charts_renders_in_a_fresh_pool(marts_file, tmp_path
     assert charts.engine_started()  # forking now could hang a child on vl-convert's threads
     result = render_all(marts_file, tmp_path, formats=("html",), scopes={"team": "none"}, workers=2)
     assert len([p for p in result.written if p.name != "index.html"]) == 8
+
+
+def test_reports_order_waves_as_dim_waves_says(marts_file, tmp_path):
+    import duckdb
+
+    copy = tmp_path / "marts.duckdb"
+    copy.write_bytes(marts_file.read_bytes())
+    assert Marts.open(copy).waves == [EARLY, LATEST]  # natural order without dim_waves
+    con = duckdb.connect(str(copy))
+    con.execute(
+        "create table dim_waves as select * from (values (?, 2), (?, 1)) t(wave_id, wave_seq)",
+        [EARLY, LATEST],
+    )
+    con.close()
+    marts = Marts.open(copy)
+    assert marts.waves == [LATEST, EARLY]
+    assert scope_data(marts, EARLY, "org", ORG).waves == [LATEST, EARLY]
+    assert scope_data(marts, LATEST, "org", ORG).waves == [LATEST]

@@ -95,12 +95,22 @@ def _read(con: duckdb.DuckDBPyConnection, min_group_size: int) -> tuple[dict, li
     return tables, missing
 
 
+def _wave_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """wave_id -> wave_seq from `dim_waves`, the one wave order of the marts, if present."""
+    try:
+        rows = con.execute("select wave_id, wave_seq from dim_waves").fetchall()
+    except duckdb.Error:
+        return {}
+    return {str(w): int(seq) for w, seq in rows if w is not None and seq is not None}
+
+
 @dataclass
 class Marts:
     """All contract tables of one marts file, read once and indexed by scope."""
 
     tables: dict[str, list[Row]]
     missing: list[str] = field(default_factory=list)
+    wave_seq: dict[str, int] = field(default_factory=dict)  # dim_waves, when the marts have it
 
     def __post_init__(self) -> None:
         self.by_group: dict[str, dict[GKey, list[Row]]] = {}
@@ -148,9 +158,10 @@ class Marts:
         con = duckdb.connect(str(path), read_only=True)
         try:
             tables, missing = _read(con, min_group_size)
+            wave_seq = _wave_order(con)
         finally:
             con.close()
-        return cls(tables=tables, missing=missing)
+        return cls(tables=tables, missing=missing, wave_seq=wave_seq)
 
     def rows(self, table: str) -> list[Row]:
         return self.tables.get(table, [])
@@ -160,8 +171,12 @@ class Marts:
 
     @property
     def waves(self) -> list[str]:
-        """Every wave with scores, balance or participation, oldest first."""
-        return sorted({str(w) for w, _ in self.parents}, key=natural_key)
+        """Every wave with scores, balance or participation, oldest first: in the marts' one
+        wave order (`dim_waves.wave_seq`) where they have it, else in natural order."""
+        found = {str(w) for w, _ in self.parents}
+        return sorted(
+            found, key=lambda w: (self.wave_seq.get(w, len(self.wave_seq)), natural_key(w))
+        )
 
     def groups(self, wave: str, level: str) -> list[tuple[str, str | None]]:
         """(group_id, parent_group_id) of one level in one wave, in natural order."""
@@ -237,7 +252,8 @@ def scope_data(
     rows come in the marts' order (read sorted), so the same marts give the same cut."""
     from .overview import team_overview  # the organisation's team distribution
 
-    waves = [w for w in marts.waves if natural_key(w) <= natural_key(wave)]
+    order = marts.waves
+    waves = order[: order.index(wave) + 1] if wave in order else [wave]
     parent = marts.parents.get((wave, level), {}).get(group_id)
     teams = team_overview(marts, wave, threshold, MAX_ATTENTION) if level == "org" else {}
     named = [t["group_id"] for t in teams.get("attention", [])]  # type: ignore[union-attr]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import charts
 from .build import build_document
-from .formatting import LEVEL_LABELS, natural_key, slugify
+from .formatting import LEVEL_LABELS, slugify
 from .html import render_html, render_index
 from .load import Marts, scope_data
 from .pdf import render_pdf
@@ -239,7 +239,7 @@ def render_all(
     result = RenderResult()
     index: list[tuple[str, list[tuple[str, str, list[str]]]]] = []
     plan: list[tuple[Job, Path]] = []
-    for wave in sorted(marts.waves, key=natural_key, reverse=True):
+    for wave in reversed(marts.waves):  # latest first
         directory = out_dir / wave_dir_name(wave)
         on_disk = {m.group(1) for p in _listing(directory) if (m := REPORT_FILE.match(p.name))}
         jobs = _jobs(marts, wave, scopes, extra, on_disk, formats[0])
