@@ -31,3 +31,12 @@ def test_a_comment_with_several_themes_is_quoted_once():
     per_group = quotes.groupby(["wave_id", "group_level", "group_id"])["text"]
     assert per_group.apply(lambda s: s.is_unique).all()
     assert (quotes["text"] == MULTI).sum() == 1
+
+
+def test_a_report_quotes_near_copies_once():
+    from pipelines.domain.report.guidance import quote_key
+
+    a = quote_key("I know exactly what is expected of me lately.")
+    assert a == quote_key("I know exactly what is expected of me this quarter.")
+    assert a != quote_key("I know exactly who to ask when I am stuck.")
+    assert quote_key("Too much!") == "too much"

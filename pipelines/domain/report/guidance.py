@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .context import Ctx
 from .formatting import (
     construct_label,
@@ -150,11 +152,15 @@ def attention_lines(ctx: Ctx) -> list[str]:
             reason = str(a["reason"])
             if reason.startswith("drop:"):
                 why = f"a significant drop in {construct_label(reason[5:]).lower()}"
-            elif reason == "lowest":
-                why = "most likely at risk, with one of the lowest scores"
+            elif reason.startswith("likely:"):
+                why = f"most likely {quadrant_label(reason[7:])} (an interval crosses the line)"
             else:
                 why = quadrant_label(reason)
-            lines.append(f"{a['group_id']}: {why}.")
+            low = a.get("lowest")
+            lines.append(
+                f"{a['group_id']}: {why}"
+                + (f"; lowest area {fmt_int(low)}." if low is not None else ".")
+            )
         return lines
     if ctx.level != "department":
         return []
@@ -233,15 +239,23 @@ def comments_section(ctx: Ctx) -> Section:
             break
         if per_theme.get(c["theme"], 0) >= QUOTES_PER_THEME or not c["text"]:
             continue
-        if str(c["text"]).strip().casefold() in quoted:
-            continue  # a comment tagged with several themes is quoted once
-        quoted.add(str(c["text"]).strip().casefold())
+        key = quote_key(str(c["text"]))
+        if key in quoted:
+            continue  # a comment tagged with several themes, or said alike twice, is quoted once
+        quoted.add(key)
         per_theme[c["theme"]] = per_theme.get(c["theme"], 0) + 1
         meta = labels.get(c["theme"], str(c["theme"] or ""))
         if c["sentiment_label"]:
             meta += f", {c['sentiment_label']}"
         section.blocks.append(Quote(str(c["text"]), meta))
     return section
+
+
+def quote_key(text: str) -> str:
+    """Two quotes that open with the same six words say the same thing ("I know exactly what
+    is expected of me lately" / "... this quarter"): one is enough."""
+    words = re.findall(r"\w+", text.casefold())
+    return " ".join(words[:6]) if len(words) > 6 else " ".join(words)
 
 
 def _share_change(change: object) -> str:

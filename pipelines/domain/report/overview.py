@@ -86,7 +86,7 @@ def team_overview(marts: Marts, wave: str, threshold: float, limit: int) -> dict
             if quadrant in RISK_QUADRANTS:
                 risk.append((team, quadrant))
             elif guess in RISK_QUADRANTS:
-                uncertain_risk.append(team)
+                uncertain_risk.append((team, guess))
         for r in marts.group_rows("scores", wave, "team", team):
             if not r["suppressed"] and not is_missing(r["score_0_100"]):
                 value = float(r["score_0_100"])  # type: ignore[arg-type]
@@ -109,8 +109,12 @@ def team_overview(marts: Marts, wave: str, threshold: float, limit: int) -> dict
         add(team, quadrant)
     for _delta, team, construct in sorted(drops, key=lambda d: (d[0], natural_key(d[1]))):
         add(team, f"drop:{construct}")
-    for team in sorted(uncertain_risk, key=lambda t: (lowest.get(t, 100.0), natural_key(t))):
-        add(team, "lowest")
+    for team, guess in sorted(
+        uncertain_risk, key=lambda tg: (lowest.get(tg[0], 100.0), natural_key(tg[0]))
+    ):
+        add(team, f"likely:{guess}")
+    for a in attention:
+        a["lowest"] = lowest.get(str(a["group_id"]))
     order = sorted(scores, key=lambda c: (CONSTRUCT_ORDER + [c]).index(c))
     distribution = {
         c: [quantile(sorted(scores[c]), q) for q in QUANTILES] for c in order if scores[c]
