@@ -133,3 +133,23 @@ def test_reports_order_waves_as_dim_waves_says(marts_file, tmp_path):
     assert marts.waves == [LATEST, EARLY]
     assert scope_data(marts, EARLY, "org", ORG).waves == [LATEST, EARLY]
     assert scope_data(marts, LATEST, "org", ORG).waves == [LATEST]
+
+
+def test_a_large_organisation_lists_departments_compactly(marts_file, monkeypatch):
+    from pipelines.domain.report.build import build_document
+    from pipelines.domain.report.html import render_html
+
+    monkeypatch.setattr("pipelines.domain.report.context.MAX_DEPARTMENT_ROWS", 1)
+    marts = Marts.open(marts_file)
+    doc = build_document(scope_data(marts, LATEST, "org", ORG), k=5, comment_k=10, threshold=60.0)
+    screen = [s for s in doc.sections if s.anchor == "departments" and "html" in s.formats]
+    printed = [s for s in doc.sections if s.anchor == "departments" and "pdf" in s.formats]
+    assert len(screen) == 1 and len(printed) == 1
+    (table,) = [b for b in screen[0].blocks if hasattr(b, "rows")]
+    assert [r[0].text for r in table.rows] == ["Engineering", "Ops", "Sales & Success"]
+    assert table.rows[1][1].suppressed  # Ops: fewer than k, and nothing else
+    balance = [s for s in doc.sections if s.anchor == "balance"][0]
+    (rows,) = [b.rows for b in balance.blocks if hasattr(b, "rows")]
+    assert not any(r[0].text in ("Engineering", "Sales & Success") for r in rows)
+    html = render_html(doc)
+    assert html.count('id="departments"') == 1 and "In print: the" not in html

@@ -7,7 +7,7 @@ cell becomes the text "fewer than k responses" and nothing else.
 
 from __future__ import annotations
 
-from . import appendix, charts, guidance, sections
+from . import appendix, charts, guidance, organisation, sections
 from .context import Ctx
 from .formatting import (
     LEVEL_LABELS,
@@ -315,8 +315,8 @@ def build_document(data: ScopeData, *, k: int, comment_k: int, threshold: float)
         summary_section(ctx),
         scores_section(ctx),
         balance_section(ctx),
-        *([teams] if (teams := sections.teams_section(ctx)) else []),
-        *([depts] if (depts := sections.departments_section(ctx)) else []),
+        *([teams] if (teams := organisation.teams_section(ctx)) else []),
+        *organisation.departments_sections(ctx),
         heatmap_section(ctx),
         sections.trends_section(ctx),
         guidance.drivers_section(ctx),

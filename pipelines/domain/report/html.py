@@ -98,12 +98,13 @@ def _block(block: object) -> str:
 
 
 def render_html(doc: Document) -> str:
-    toc = " ".join(f'<a href="#{esc(s.anchor)}">{esc(s.title)}</a>' for s in doc.sections)
+    sections = [s for s in doc.sections if "html" in s.formats]
+    toc = " ".join(f'<a href="#{esc(s.anchor)}">{esc(s.title)}</a>' for s in sections)
     body = [
         f'<header class="report"><h1>{esc(doc.title)}</h1><p>{esc(doc.subtitle)}</p></header>',
         f'<nav class="toc">{toc}</nav>',
     ]
-    for section in doc.sections:
+    for section in sections:
         body.append(f'<section id="{esc(section.anchor)}"><h2>{esc(section.title)}</h2>')
         body += [_block(b) for b in section.blocks]
         body.append("</section>")

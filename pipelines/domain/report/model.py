@@ -78,6 +78,7 @@ class Section:
     anchor: str
     title: str
     blocks: list[Block] = field(default_factory=list)
+    formats: tuple[str, ...] = ("html", "pdf")  # a very long table may be for the screen only
 
 
 @dataclass

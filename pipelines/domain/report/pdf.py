@@ -300,7 +300,7 @@ def render_pdf(doc: Document) -> bytes:
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
     pdf.set_line_width(0.2)
     pdf.ln(4)
-    for section in doc.sections:
+    for section in (s for s in doc.sections if "pdf" in s.formats):
         first = section.blocks[0] if section.blocks else None
         keep = pdf.estimate(first) if first is not None else 0
         if isinstance(first, Paragraph | Subheading) and len(section.blocks) > 1:
