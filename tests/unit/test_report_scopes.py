@@ -153,3 +153,8 @@ def test_a_large_organisation_lists_departments_compactly(marts_file, monkeypatc
     assert not any(r[0].text in ("Engineering", "Sales & Success") for r in rows)
     html = render_html(doc)
     assert html.count('id="departments"') == 1 and "In print: the" not in html
+
+
+def test_no_formats_renders_only_the_index(marts_file, tmp_path):
+    result = render_all(marts_file, tmp_path, formats=(), scopes={"team": "none"})
+    assert [p.name for p in result.paths] == ["index.html"]

@@ -242,7 +242,7 @@ def render_all(
     for wave in reversed(marts.waves):  # latest first
         directory = out_dir / wave_dir_name(wave)
         on_disk = {m.group(1) for p in _listing(directory) if (m := REPORT_FILE.match(p.name))}
-        jobs = _jobs(marts, wave, scopes, extra, on_disk, formats[0])
+        jobs = _jobs(marts, wave, scopes, extra, on_disk, (formats or ("html",))[0])
         plan += [(job, directory) for job in jobs]
         result.removed += _prune(directory, {job.stem for job in jobs})
         index.append((wave_dir_name(wave), [(j.label, j.stem, list(formats)) for j in jobs]))
