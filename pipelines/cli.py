@@ -44,6 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     docs = sub.add_parser("docs", help="regenerate docs/marts.md from the published marts' comments")
     docs.add_argument("--output", default=str(REPO_ROOT / "docs" / "marts.md"))
+    report = sub.add_parser(
+        "report", help="render reports on demand: any organisation, department or team and wave"
+    )
+    report.add_argument(
+        "--scope",
+        action="append",
+        default=[],
+        help="org, department:NAME or team:NAME (repeatable; default: the reports the "
+        "report_scopes setting asks for)",
+    )
+    report.add_argument("--wave", help="survey wave (default: the latest)")
     args = parser.parse_args(argv)
 
     ws = Workspace.resolve(args.home)
@@ -57,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         "inspect": _inspect,
         "status": _status,
         "docs": _docs,
+        "report": _report,
     }[args.command]
     return handler(ws, args)
 
@@ -358,3 +370,24 @@ def _docs(ws: Workspace, args) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _report(ws: Workspace, args) -> int:
+    """Render the asked-for reports (and keep the others current) from the published marts."""
+    from pipelines.domain.report import parse_scope, render_all, report_options
+
+    if not ws.marts_file.exists():
+        print(f"No published marts at {ws.marts_file}: run `tandem run` first.", file=sys.stderr)
+        return 2
+    try:
+        only = [(args.wave, *parse_scope(text)) for text in args.scope]
+        options = report_options(ws.settings())
+        result = render_all(ws.marts_file, ws.reports_dir, **options, only=only)
+    except ValueError as exc:
+        print(f"tandem report: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{len(result.written)} file(s) written, {len(result.paths) - 1} current, "
+        f"{len(result.removed)} stale removed; start with {ws.reports_dir / 'index.html'}"
+    )
+    return 0
