@@ -67,14 +67,18 @@ def _sorted(frame: pd.DataFrame, floats: list[str], digits: dict[str, int]) -> p
 
 def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = None,
             intended: dict[str, str] | None = None,
-            distinct: dict[str, str] | None = None) -> list[str]:
+            distinct: dict[str, str] | None = None,
+            exempt_groups: dict[tuple[str, str, str], str] | None = None) -> list[str]:
     """Differences between the marts in `marts_file` and the golden marts in `folder`.
 
     Columns and tables added since the golden build are ignored; a golden column
     missing from the new build is a difference. `renamed` maps golden column
     names to new ones, where a column was renamed on purpose; `intended` names
     the columns (`table.column`, with the reason) whose values changed on purpose;
-    `distinct` the tables (with the reason) whose repeated rows were removed on purpose.
+    `distinct` the tables (with the reason) whose repeated rows were removed on purpose;
+    `exempt_groups` the groups (wave_id, group_level, group_id), with the reason, whose
+    rows are left out of the comparison in both builds (a suppression choice that
+    changed on purpose, checked by the caller).
     """
     renamed = renamed or {}
     intended = intended or {}
@@ -95,6 +99,7 @@ def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = Non
                 problems.append(f"{table}: columns {missing} missing")
                 continue
             new = new[list(golden.columns)]
+            golden, new = _without(golden, exempt_groups), _without(new, exempt_groups)
             if len(new) != len(golden):
                 problems.append(f"{table}: {len(new)} rows, golden {len(golden)}")
                 continue
@@ -107,6 +112,13 @@ def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = Non
                 problems += _column_problems(table, column, golden[column], new[column],
                                              table_digits.get(column))
     return problems
+
+
+def _without(frame: pd.DataFrame, groups: dict | None) -> pd.DataFrame:
+    if not groups or not {"wave_id", "group_level", "group_id"} <= set(frame.columns):
+        return frame
+    keys = list(zip(frame["wave_id"], frame["group_level"], frame["group_id"], strict=True))
+    return frame[[key not in groups for key in keys]].reset_index(drop=True)
 
 
 def _column_problems(table, column, golden, new, digits) -> list[str]:

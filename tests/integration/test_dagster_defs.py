@@ -30,7 +30,7 @@ def test_definitions_hold_the_job_schedule_sensor_and_pool():
     assert definitions.resolve_job_def("tandem_nightly")
     [schedule] = list(definitions.schedules)
     assert schedule.cron_schedule == "0 2 * * *"
-    assert [s.name for s in definitions.sensors] == ["raw_files_sensor"]
+    assert sorted(s.name for s in definitions.sensors) == ["raw_files_sensor", "run_failure_alert"]
     graph = definitions.resolve_asset_graph()
     pools = {key.to_user_string(): node.pools for key, node in
              ((k, graph.get(k)) for k in graph.get_all_asset_keys())}

@@ -10,7 +10,7 @@ import duckdb
 import pypdf
 import pytest
 
-from pipelines.domain.report import render_all, render_reports
+from pipelines.domain.report import render_all
 from tests.fixtures.marts_fixture import WAVES, build_marts
 
 LATEST = WAVES[1]
@@ -25,7 +25,7 @@ def _mtimes(out):
 def test_only_reports_whose_rows_changed_are_rewritten(tmp_path):
     marts = build_marts(tmp_path / "marts.duckdb")
     out = tmp_path / "out"
-    paths = render_reports(marts, out, formats=("html",))
+    paths = render_all(marts, out, formats=("html",), scopes={"team": "all"}).paths
     assert all(p.suffix == ".html" for p in paths) and not list(out.rglob("*.pdf"))
     before = _mtimes(out)
 
@@ -44,7 +44,7 @@ def test_only_reports_whose_rows_changed_are_rewritten(tmp_path):
     )
     con.close()
 
-    result = render_all(marts, out, formats=("html",))
+    result = render_all(marts, out, formats=("html",))  # teams once rendered stay current
     written = {p.relative_to(out).as_posix() for p in result.written}
     removed = {p.relative_to(out).as_posix() for p in result.removed}
     assert f"{LATEST}/department-sales-success.html" in written
@@ -61,8 +61,8 @@ def test_only_reports_whose_rows_changed_are_rewritten(tmp_path):
         assert before[unchanged] == after[unchanged], unchanged
     index = (out / "index.html").read_text(encoding="utf-8")
     assert f"{LATEST}/team-sales-east.html" not in index
-    org = (out / LATEST / "org.html").read_text(encoding="utf-8")
-    row = re.search(r"<tr><td[^>]*>Sales East</td>(.*?)</tr>", org).group(1)
+    department = (out / LATEST / "department-sales-success.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><td[^>]*>Sales East</td>(.*?)</tr>", department).group(1)
     assert "fewer than 5 responses" in row and not re.search(
         r">[^<]*\d[^<]*<", row.replace("fewer than 5 responses", "")
     )
@@ -84,7 +84,7 @@ def test_missing_tables_degrade_and_marts_stay_untouched(tmp_path):
     stamp = marts.stat().st_mtime_ns
     reader = duckdb.connect(str(marts), read_only=True)  # an analyst's open session
     try:
-        render_reports(marts, tmp_path / "out", team_reports=False, formats=("html",))
+        render_all(marts, tmp_path / "out", team_reports=False, formats=("html",))
         result = render_all(marts, tmp_path / "out", team_reports=False)
         paths = result.paths
     finally:
@@ -103,16 +103,17 @@ def test_missing_tables_degrade_and_marts_stay_untouched(tmp_path):
 def test_larger_k_suppresses_more_and_never_shows_small_groups(tmp_path):
     marts = build_marts(tmp_path / "marts.duckdb")
     out = tmp_path / "out"
-    paths = render_reports(marts, out, min_group_size=10, formats=("html",))
+    paths = render_all(marts, out, min_group_size=10, formats=("html",)).paths
     names = {p.name for p in paths if p.parent.name == LATEST}
     assert "team-platform.html" in names and "team-sales-east.html" in names
     assert "team-mobile.html" not in names and "team-sales-west.html" not in names  # n 9 and 7
     org = (out / LATEST / "org.html").read_text(encoding="utf-8")
-    rows = re.findall(r"<tr><td[^>]*>Mobile</td>(.*?)</tr>", org)
+    department = (out / LATEST / "department-engineering.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td[^>]*>Mobile</td>(.*?)</tr>", department)
     assert len(rows) >= 2 and max(r.count("fewer than 10 responses") for r in rows) >= 3
     for row in rows:
         assert not re.search(r">[^<]*\d[^<]*<", row.replace("fewer than 10 responses", ""))
-    assert "fewer than 5" not in org
+    assert "fewer than 5" not in org and "fewer than 5" not in department
 
 
 @pytest.mark.parametrize(
@@ -125,4 +126,4 @@ def test_larger_k_suppresses_more_and_never_shows_small_groups(tmp_path):
 )
 def test_bad_parameters_are_refused(tmp_path, kwargs):
     with pytest.raises(ValueError):
-        render_reports(tmp_path / "none.duckdb", tmp_path / "out", **kwargs)
+        render_all(tmp_path / "none.duckdb", tmp_path / "out", **kwargs)

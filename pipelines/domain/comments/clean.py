@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -190,14 +191,41 @@ def mask_phones(text: str) -> str:
 _WORD = re.compile(r"\w+")
 
 
+def _equivalent_letters() -> dict[int, str]:
+    """Letters that the re module's IGNORECASE treats as equal although their casefold()
+    differs (dotless i and i, final and medial sigma...), each mapped to one of its class."""
+    try:
+        from re._casefix import _EXTRA_CASES  # CPython 3.11+: the table re itself uses
+    except ImportError:  # pragma: no cover - other Pythons: casefold() alone
+        return {}
+    table: dict[int, str] = {}
+    for code, others in _EXTRA_CASES.items():
+        rep = chr(min(code, *others))
+        for member in (code, *others):
+            table[member] = rep
+    return table
+
+
+_EQUIVALENT = _equivalent_letters()
+_DOTTED_I = {0x130: "i"}  # re lowercases U+0130 to "i"; casefold() adds a combining dot
+
+
+def _fold(text: str) -> str:
+    """Case-fold so that two strings the masking regex matches case-insensitively fold alike."""
+    return text.translate(_DOTTED_I).casefold().translate(_EQUIVALENT)
+
+
 class RosterNames:
     """A roster's full names, indexed for masking; build it once per roster and reuse it.
 
-    Only names of two or more words are kept: single words are never masked.
+    Only names of two or more words are kept: single words are never masked. The index is
+    keyed by a name's first word and then by its last word, and a comment is matched only
+    against the names whose words all occur in it: the cost per comment depends on the
+    comment, not on the size of the roster.
     """
 
     def __init__(self, roster_full_names: Iterable[str]):
-        index: dict[str, set[tuple[str, ...]]] = {}
+        index: dict[str, dict[str, dict[tuple[str, ...], tuple[str, ...]]]] = {}
         for name in roster_full_names:
             if not isinstance(name, str):
                 continue
@@ -205,12 +233,16 @@ class RosterNames:
             words = _WORD.findall(parts[0].casefold()) if parts[0] else []
             if len(parts) < 2 or not words:
                 continue
-            index.setdefault(words[0], set()).add(parts)
-        self._index = {k: tuple(v) for k, v in index.items()}
+            # a match holds every word of the name as a whole word of the text (the parts sit
+            # between whitespace, and a non-word character or the text's ends)
+            folded = [sys.intern(w) for w in _WORD.findall(_fold(" ".join(parts)))] or [""]
+            by_last = index.setdefault(sys.intern(words[0]), {})
+            by_last.setdefault(folded[-1], {})[parts] = tuple(folded[:-1])
+        self._index = index
         self._patterns: dict[frozenset[tuple[str, ...]], re.Pattern[str]] = {}
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._index.values())
+        return sum(len(v) for by_last in self._index.values() for v in by_last.values())
 
     def _pattern(self, names: frozenset[tuple[str, ...]]) -> re.Pattern[str]:
         pattern = self._patterns.get(names)
@@ -229,12 +261,28 @@ class RosterNames:
             self._patterns[names] = pattern
         return pattern
 
+    def candidates(self, text: str) -> frozenset[tuple[str, ...]]:
+        """The names (as word tuples) whose words all occur in ``text``: only they can match.
+        Found through the first and the last word, so the work does not grow with the roster."""
+        firsts = set(_WORD.findall(text.casefold())) & self._index.keys()
+        if not firsts:
+            return frozenset()
+        words = set(_WORD.findall(_fold(text)))
+        words.add("")
+        found = []
+        for first in firsts:
+            by_last = self._index[first]
+            for last in words & by_last.keys():  # iterates the smaller of the two
+                found.extend(
+                    p for p, need in by_last[last].items() if all(w in words for w in need)
+                )
+        return frozenset(found)
+
     def mask(self, text: str) -> str:
         """Replace every full roster name in ``text`` (case-insensitive) with '[name]'."""
         if not self._index:
             return text
-        words = set(_WORD.findall(text.casefold()))
-        candidates = frozenset(p for w in words & self._index.keys() for p in self._index[w])
+        candidates = self.candidates(text)
         return self._pattern(candidates).sub(NAME_MASK, text) if candidates else text
 
 

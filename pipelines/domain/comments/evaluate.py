@@ -3,7 +3,9 @@
 The labelled file (``tests/data/comments_labelled.csv``) has columns id, text,
 sentiment, themes (semicolon-separated).  Rows are split by id: ``c001``..``c140``
 (the first 40 %) form the *dev* split, the only rows the lexicon and the taxonomy were
-tuned on; the rest form the held-out *test* split.
+tuned on; ``c141``..``c350`` form the held-out *test* split. Rows ``d001``.. are the demo's
+phrasings that the classifier once labelled wrongly (the *demo* split): rules were added
+for them, so they measure regressions, not accuracy.
 """
 
 from __future__ import annotations
@@ -22,7 +24,34 @@ DEV_LAST_ID = 140  # ids c001..c140 are the dev split
 
 
 def split_of(row_id: str) -> str:
+    if row_id.startswith("d"):
+        return "demo"
     return "dev" if int(row_id.lstrip("c")) <= DEV_LAST_ID else "test"
+
+
+def confusion(
+    truth: Sequence[str], pred: Sequence[str], labels: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """Confusion matrix as {true label: {predicted label: count}}, every label present."""
+    matrix = {t: dict.fromkeys(labels, 0) for t in labels}
+    for t, p in zip(truth, pred, strict=True):
+        matrix[t][p] += 1
+    return matrix
+
+
+def confusion_markdown(matrix: dict[str, dict[str, int]]) -> str:
+    """The matrix as a Markdown table: rows are the true labels, columns the predictions."""
+    labels = list(matrix)
+    lines = ["| true \\ predicted | " + " | ".join(labels) + " |"]
+    lines.append("|---" * (len(labels) + 1) + "|")
+    lines += [f"| {t} | " + " | ".join(str(matrix[t][p]) for p in labels) + " |" for t in labels]
+    return "\n".join(lines)
+
+
+def sentiment_confusion(df: pd.DataFrame, split: str) -> dict[str, dict[str, int]]:
+    part = df[df["split"] == split] if split != "all" else df
+    pred = [sentiment(t)[0] for t in part["text"]]
+    return confusion(part["sentiment"].tolist(), pred, SENTIMENT_LABELS)
 
 
 def load_labelled(path: str | Path) -> pd.DataFrame:

@@ -169,6 +169,16 @@ _CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:know|knows) exactly\b|\beveryone pulls\b|\bpulls (?:their|his|her) weight", 0.4),
         (r"\bkeeps? (?:us|everyone|me|the team) (?:in the loop|informed|posted)\b", 0.4),
         (r"\b(?:always|really|clearly) explains\b|\btime to breathe\b|\bbelieve in\b", 0.4),
+        # complaints VADER reads as praise ("wins", "like", "hard"), and praise it reads as
+        # complaint ("mistake", "pressure"): added after the demo's mislabelled phrasings
+        (r"\bopposite (?:instructions|directions|priorities)\b|\bhave to guess\b", -0.9),
+        (r"\bcovering (?:the work|for)\b|\bthe work of (?:two|three|four|five|six)\b", -0.7),
+        (r"\bwithout knowing (?:what|why)\b|\bwhat for\b", -0.7),
+        (r"\bno finger[- ]pointing\b|\bhelped me (?:sort|fix|through)\b", 0.6),
+        (r"\b(?:took|takes|taken) (?:a lot of )?(?:the )?pressure off\b", 0.6),
+        (r"\bfeels? sustainable\b|\blearned a lot\b|\bfound me\b", 0.4),
+        (r"\bmakes? a point of thanking\b|\bthanking (?:people|us|everyone)\b", 0.6),
+        (r"\bheld to the same standard\b|\bi respect that\b", 0.4),
     )
 )
 

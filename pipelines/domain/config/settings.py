@@ -10,7 +10,7 @@ any data is touched.
 
 from __future__ import annotations
 
-from dataclasses import fields, make_dataclass
+from dataclasses import field, fields, make_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,16 @@ def _type_of(name: str, default: Any) -> Any:
         return OPTIONAL_TYPES[name] | None
     if isinstance(default, tuple):
         return tuple[str, ...]
+    if isinstance(default, dict):
+        return dict[str, str]
     return type(default)
+
+
+def _field(name: str, default: Any) -> tuple[str, Any, Any]:
+    if isinstance(default, dict):  # a mapping setting: each Settings gets its own copy
+        return name, _type_of(name, default), field(default_factory=lambda: dict(default),
+                                                    hash=False)
+    return name, _type_of(name, default), default
 
 
 def _validate(self) -> None:
@@ -61,8 +70,19 @@ def _validate(self) -> None:
         raise SettingsError("driver_min_n must be at least 3")
     if self.min_participation is not None and not 0 <= self.min_participation <= 1:
         raise SettingsError("min_participation must be a rate between 0 and 1 (e.g. 0.3), or null")
+    if not self.run_time_limit_minutes > 0:
+        raise SettingsError("run_time_limit_minutes must be a positive number of minutes")
     if not 0 <= self.quadrant_threshold <= 100:
         raise SettingsError("quadrant_threshold must lie on the 0-100 scale")
+    levels, choices = {"org", "department", "team"}, {"all", "latest", "none"}
+    scopes = self.report_scopes
+    if not isinstance(scopes, dict) or any(
+        k not in levels or v not in choices for k, v in scopes.items()
+    ):
+        raise SettingsError(
+            f"report_scopes: expected a mapping of org/department/team to all, latest or "
+            f"none, got {scopes!r}"
+        )
     unknown = set(self.report_formats) - {"html", "pdf"}
     if unknown:
         raise SettingsError(f"report_formats: unknown format(s) {sorted(unknown)}")
@@ -70,7 +90,7 @@ def _validate(self) -> None:
 
 Settings = make_dataclass(
     "Settings",
-    [(name, _type_of(name, default), default) for name, default in DEFAULTS.items()],
+    [_field(name, default) for name, default in DEFAULTS.items()],
     frozen=True,
     namespace={"__post_init__": _validate, "__module__": __name__,
                "__doc__": "The settings of one workspace (see SCHEMA for each one's meaning)."},

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.domain import ingest
-from pipelines.domain.comments import clean_comment
+from pipelines.domain.comments import RosterNames, clean_comment
 from pipelines.domain.ingest.inventory import RawFile
 from pipelines.domain.ingest.pseudonym import pseudonymize
 from pipelines.domain.ingest.validation import ColumnRule, RowIssue, validate_frame
@@ -65,7 +65,7 @@ class FileOutcome:
 
 def load_file(
     home: Path, raw: RawFile, file_hash: str, codebook: ingest.Codebook, key: bytes,
-    roster_names: frozenset[str] = frozenset(), max_comment_length: int = 2000,
+    roster_names: frozenset[str] | RosterNames = frozenset(), max_comment_length: int = 2000,
 ) -> FileOutcome:
     outcome = FileOutcome(raw=raw, file_hash=file_hash)
     try:
@@ -217,7 +217,8 @@ def _quarantine_rows(raw: RawFile, issues, kept: pd.DataFrame) -> pd.DataFrame:
 
 
 def _state_rows(outcome: FileOutcome, accepted: pd.DataFrame, codebook: ingest.Codebook, key: bytes,
-                roster_names: frozenset[str], max_comment_length: int) -> dict[str, pd.DataFrame]:
+                roster_names: frozenset[str] | RosterNames,
+                max_comment_length: int) -> dict[str, pd.DataFrame]:
     raw = outcome.raw
     codes = ingest.decode(accepted, codebook)
     response_keys = [pseudonymize(f"{raw.path}|{rec}", key) for rec in codes["record_number"]]
@@ -237,7 +238,10 @@ def _state_rows(outcome: FileOutcome, accepted: pd.DataFrame, codebook: ingest.C
     answers.insert(0, "path", raw.path)
     answers.insert(2, "wave_id", raw.wave_id)
     comments = []
-    for item in (i for i in codebook.items if i.role == "comment" and i.id in codes.columns):
+    comment_items = [i for i in codebook.items if i.role == "comment" and i.id in codes.columns]
+    if comment_items and not isinstance(roster_names, RosterNames):
+        roster_names = RosterNames(roster_names)  # once per file, not once per comment
+    for item in comment_items:
         for rkey, text in zip(response_keys, codes[item.id], strict=True):
             text = None if pd.isna(text) else str(text)
             cut = text is not None and len(text) > _PRECUT * max_comment_length + 1000

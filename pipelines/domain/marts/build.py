@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from pipelines.domain.config.settings import Settings
 from pipelines.domain.config.waves import wave_order
@@ -52,7 +53,10 @@ def build_marts(
             "low_alpha": settings.low_alpha,
             "min_participation": settings.min_participation,
         }]))
-        _python_layer(con, settings)
+        # the Python layer works on group-sized matrices: BLAS threads only add overhead
+        # (a 70 x 70 eigh took 40-390 ms with two OpenBLAS threads on a loaded machine)
+        with threadpool_limits(limits=1):
+            _python_layer(con, settings)
         marts = run_models(con, sql_dir, "outputs")
         con.execute("DETACH state")
         counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in marts}

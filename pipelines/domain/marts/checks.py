@@ -32,8 +32,8 @@ FORBIDDEN_COLUMNS = frozenset({
 
 #: Marts that must have rows whenever their inputs allow it: (mart, condition on the build).
 EXPECTED_ROWS = {
-    "mart_team_construct_scores": "SELECT true",
-    "mart_data_quality": "SELECT true",
+    "mart_team_construct_scores": "SELECT coalesce(sum(rows_accepted), 0) > 0 FROM mart_data_quality",
+    "mart_data_quality": "SELECT count(*) > 0 FROM mart_team_construct_scores",  # no export, no row
     "mart_construct_reliability": "SELECT count(*) > 0 FROM mart_team_construct_scores",
     "mart_team_balance": """SELECT count(DISTINCT construct) = 4 FROM mart_team_construct_scores
                             WHERE construct IN ('trust', 'empowerment', 'clarity', 'accountability')""",

@@ -73,7 +73,19 @@ def _quotes(eligible: pd.DataFrame) -> pd.DataFrame:
     exploded = eligible.explode("themes").rename(columns={"themes": "theme"})
     exploded = exploded.assign(order=exploded["text"].map(
         lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()))
-    picked = (exploded.sort_values(["wave_id", "group_level", "group_id", "theme", "order"])
-              .groupby(["wave_id", "group_level", "group_id", "theme"], sort=True)
-              .head(QUOTES_PER_THEME))
+    # A comment tagged with several themes (or written twice) is quoted once per group: under
+    # its first theme in the theme order that still has room.
+    exploded = exploded.assign(key=exploded["text"].str.strip().str.casefold())
+    ordered = exploded.sort_values(["wave_id", "group_level", "group_id", "order", "theme"])
+    picked_rows, used, room = [], set(), {}
+    for row in ordered.itertuples(index=False):
+        group = (row.wave_id, row.group_level, row.group_id)
+        slot = (*group, row.theme)
+        if (*group, row.key) in used or room.get(slot, 0) >= QUOTES_PER_THEME:
+            continue
+        used.add((*group, row.key))
+        room[slot] = room.get(slot, 0) + 1
+        picked_rows.append(row)
+    picked = pd.DataFrame(picked_rows, columns=exploded.columns).sort_values(
+        ["wave_id", "group_level", "group_id", "theme", "order"])
     return picked[QUOTE_COLUMNS].reset_index(drop=True)

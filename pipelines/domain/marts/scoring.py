@@ -13,6 +13,10 @@ import pandas as pd
 from pipelines.domain import stats
 
 GROUP_KEYS = ["wave_id", "group_level", "group_id"]
+BALANCE_COLUMNS = [
+    *GROUP_KEYS, "parent_group_id", "leadership_index", "leadership_ci_low", "leadership_ci_high",
+    "management_index", "management_ci_low", "management_ci_high", "quadrant",
+]
 
 
 def group_scores(measure_stats: pd.DataFrame, item_variances: pd.DataFrame) -> pd.DataFrame:
@@ -135,6 +139,8 @@ def balance(scores: pd.DataFrame, threshold: float) -> pd.DataFrame:
     A side is "high" when its interval lies wholly at or above the threshold,
     "low" when wholly below; a team whose interval straddles the line is unclear.
     """
+    if scores.empty:  # no accepted response (or no index measure): the same columns, no rows
+        return pd.DataFrame(columns=BALANCE_COLUMNS)
     keys = [*GROUP_KEYS, "parent_group_id"]
     out = scores[scores["measure"] == "leadership_index"][keys].drop_duplicates()
     for side in ("leadership", "management"):

@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix, diags
 from ._input import ORG_LEVEL, Wave, check_k, parents_of, read_wave
 from ._search import small_sets
 from ._span import Span
+from ._units import protect_by_unit
 
 PRIMARY = "fewer_than_k_respondents"
 COMPLEMENTARY = "complementary_suppression"
@@ -42,12 +43,14 @@ def protect(
     reasons: list[str | None] = [PRIMARY if n < k else None for n in wave.n]
     audit = {"k": k, "rounds": 0, "exhaustive_search": "not run"}
     if complementary and (wave.n >= k).any():
-        protector = _Protector(wave, k)
-        for index in protector.extra_suppressions(wave.n >= k):
+        extra, units = protect_by_unit(_Protector, Span, wave, k, wave.n >= k)
+        for index in extra:
             reasons[index] = COMPLEMENTARY
         audit.update(
-            rounds=protector.rounds,
-            exhaustive_search="complete" if protector.search_complete else "partial",
+            rounds=units.rounds,
+            exhaustive_search="complete" if units.search_complete else "partial",
+            units=units.units,
+            coupled_departments=units.coupled,
         )
     by_key = dict(zip(wave.keys, reasons, strict=True))
     keys = [str(key) for key in groups["group_key"].tolist()]

@@ -1,9 +1,9 @@
 """Leadership reports from the published marts: HTML and PDF, self-contained and offline.
 
-from pipelines.domain.report import render_reports
-render_reports(Path("data/marts/tandem.duckdb"), Path("reports"))
+from pipelines.domain.report import render_all
+render_all(Path("data/marts/tandem.duckdb"), Path("reports"))
 """
 
-from .render import RenderResult, render_all, render_reports
+from .render import DEFAULT_SCOPES, RenderResult, parse_scope, render_all, report_options
 
-__all__ = ["RenderResult", "render_all", "render_reports"]
+__all__ = ["DEFAULT_SCOPES", "RenderResult", "parse_scope", "render_all", "report_options"]

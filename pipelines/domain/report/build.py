@@ -7,7 +7,7 @@ cell becomes the text "fewer than k responses" and nothing else.
 
 from __future__ import annotations
 
-from . import appendix, charts, guidance, sections
+from . import appendix, charts, guidance, organisation, sections
 from .context import Ctx
 from .formatting import (
     LEVEL_LABELS,
@@ -24,9 +24,10 @@ from .heatmap import heatmap_section, sup_cell
 from .load import ScopeData
 from .model import Bullets, Cell, Chart, Document, Paragraph, Section, Subheading, Table
 from .narrative import alert_messages, summary_sentences
+from .overview import RISK_QUADRANTS, position
 
-CROWDED = 12  # more dots than this and the chart names only the teams at risk
-RISKS = {quadrant_label(q, short=True) for q in ("chaos_risk", "stagnation_risk", "adrift")}
+CROWDED = 30  # more dots than this and an organisation chart names only those needing attention
+MAX_POINTS = 80  # a chart of a very large organisation keeps this many dots
 
 
 def title_for(data: ScopeData) -> tuple[str, str]:
@@ -145,7 +146,8 @@ def _point(ctx: Ctx, level: str, gid: str, label: str, own: bool) -> dict | None
     b = ctx.balance(level, gid)
     if b is None or b["suppressed"] or not ctx.is_reportable(level, gid):
         return None
-    if b["leadership_index"] is None or b["management_index"] is None:
+    likely, certain = position(b, ctx.threshold)
+    if likely is None:
         return None
     return {
         "label": label,
@@ -155,17 +157,25 @@ def _point(ctx: Ctx, level: str, gid: str, label: str, own: bool) -> dict | None
         "x_hi": b["management_ci_high"],
         "y_lo": b["leadership_ci_low"],
         "y_hi": b["leadership_ci_high"],
-        "quadrant": quadrant_label(b["quadrant"], short=True),
+        "quadrant": quadrant_label(likely, short=True),
+        "certain": certain,
+        "risk": likely in RISK_QUADRANTS,
         "size": 160 if own else 80,
-        "stroke": 2 if own else 0,
         "weight": "bold" if own else "normal",
     }
+
+
+def quadrant_text(ctx: Ctx, b: dict) -> str:
+    likely, certain = position(b, ctx.threshold)
+    if likely is None or certain:
+        return quadrant_label(b["quadrant"])
+    return f"Most likely {quadrant_label(likely)} (uncertain: an interval crosses the line)"
 
 
 def _balance_row(
     ctx: Ctx, level: str, gid: str, label: str, own: bool, indent: int = 0
 ) -> list[Cell]:
-    name = Cell(label, bold=own or level != "team", indent=indent)
+    name = Cell(label, bold=own or level != "team", indent=indent, href=ctx.link(level, gid))
     b = ctx.balance(level, gid)
     if b is None:
         return [name, Cell("n/a", colspan=3, align="center")]
@@ -188,42 +198,64 @@ def _balance_row(
             align="right",
             attrs=attrs | {"metric": "management"},
         ),
-        Cell(quadrant_label(b["quadrant"]), attrs=attrs | {"metric": "quadrant"}),
+        Cell(quadrant_text(ctx, b), attrs=attrs | {"metric": "quadrant"}),
     ]
+
+
+def _entries(ctx: Ctx) -> list[tuple[str, str, str, bool]]:
+    """(level, id, label, own) of the groups on the chart and in the table."""
+    level, gid = ctx.own
+    if level == "team":
+        return [("team", gid, gid, True)] + [
+            ("team", t, t, False) for t in ctx.members("team") if t != gid
+        ]
+    entries = [(level, gid, LEVEL_LABELS[level] if level == "org" else gid, True)]
+    if level == "org":
+        if not ctx.large:  # a large organisation's departments are in their own table
+            entries += [("department", d, d, False) for d in ctx.members("department")]
+        entries += [("team", t, t, False) for t in ctx.members("team")]
+    else:
+        entries += [("team", t, t, False) for t in ctx.members("team")]
+    return entries
 
 
 def balance_section(ctx: Ctx) -> Section:
     section = Section("balance", "Balance of leadership and management")
+    what = "department and each team that needs attention" if ctx.level == "org" else "team"
     section.blocks.append(
         Paragraph(
-            "Each dot is a team: up means stronger leadership (trust, empowerment), right means "
-            "stronger management (clarity, accountability). Lines through a dot show its interval; "
-            f"the dashed lines mark {fmt_int(ctx.threshold)}. A team whose interval crosses a line "
-            "is “Unclear” rather than forced into a quadrant.",
+            f"Each dot is a {what}: up means stronger leadership (trust, empowerment), right "
+            "means stronger management (clarity of expectations, accountability). The colour is the quadrant "
+            "where it most likely stands (its scores); lines through a dot show its interval, "
+            f"and the dashed lines mark {fmt_int(ctx.threshold)}. A hollow dot's interval "
+            "crosses a line, so its position is uncertain: the marts call it “Unclear”.",
             style="note",
         )
     )
-    entries: list[tuple[str, str, str, bool]] = []  # level, id, label, own
-    level, gid = ctx.own
-    if level == "team":
-        entries.append(("team", gid, gid, True))
-        entries += [("team", t, t, False) for t in ctx.members("team") if t != gid]
-    else:
-        entries.append((level, gid, LEVEL_LABELS[level] if level == "org" else gid, True))
-        for dept, teams in ctx.teams_by_department():
-            if level == "org" and dept is not None:
-                entries.append(("department", dept, dept, False))
-            entries += [("team", t, t, False) for t in teams]
-    points = [p for e in entries if (e[3] or e[0] == "team") and (p := _point(ctx, *e))]
-    crowded = len(points) > CROWDED
-    if crowded:  # name only the group itself and the teams at risk; the table has them all
+    entries = _entries(ctx)
+    points = [p for e in entries if (p := _point(ctx, *e))]
+    if len(points) > MAX_POINTS:  # keep the group itself, the named teams and the risks
+        keep = sorted(
+            points, key=lambda p: (p["weight"] != "bold", not p["risk"], not p["certain"])
+        )
+        points = [p for p in points if p in keep[:MAX_POINTS]]
+        section.blocks.append(
+            Paragraph(
+                f"The chart shows {MAX_POINTS} of {len(entries) - 1} groups: this one, the teams "
+                "that need attention and the groups at risk first. The table lists every group.",
+                style="note",
+            )
+        )
+    crowded = len(points) > CROWDED and ctx.level == "org"
+    if crowded:  # name the group itself, the named teams and the groups at risk
         for p in points:
-            if p["weight"] != "bold" and p["quadrant"] not in RISKS:
+            named = p["label"] in ctx.members("team")
+            if p["weight"] != "bold" and not p["risk"] and not named:
                 p["label"] = ""
         section.blocks.append(
             Paragraph(
-                "With this many teams, only those in a risk quadrant are named on the chart; the "
-                "table below lists every team.",
+                "With this many groups, the chart names only the teams that need attention and "
+                "the groups at risk; the table below lists every one.",
                 style="note",
             )
         )
@@ -241,7 +273,7 @@ def balance_section(ctx: Ctx) -> Section:
             Paragraph(f"Not shown ({ctx.suppressed_text}): {', '.join(hidden)}.", style="note")
         )
     rows = [
-        _balance_row(ctx, lvl, g, label, own, int(lvl == "team" and level != "team"))
+        _balance_row(ctx, lvl, g, label, own, int(lvl == "team" and ctx.level != "team"))
         for lvl, g, label, own in entries
     ]
     section.blocks.append(
@@ -283,12 +315,14 @@ def build_document(data: ScopeData, *, k: int, comment_k: int, threshold: float)
         summary_section(ctx),
         scores_section(ctx),
         balance_section(ctx),
+        *([teams] if (teams := organisation.teams_section(ctx)) else []),
+        *organisation.departments_sections(ctx),
         heatmap_section(ctx),
         sections.trends_section(ctx),
         guidance.drivers_section(ctx),
         guidance.practices_section(ctx),
         guidance.comments_section(ctx),
         appendix.data_quality_section(ctx),
-        appendix.how_to_read(ctx),
     ]
+    doc.sections.append(appendix.how_to_read(ctx, doc.sections))
     return doc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 from collections import OrderedDict
 
@@ -26,10 +27,22 @@ QUADRANT_COLOURS = {
 CONSTRUCT_COLOURS = ["#1b6ca8", "#2e9e6b", "#d9822b", "#8e44ad", "#607d8b", "#c0392b"]
 _counter = itertools.count(1)
 _SVG_CACHE: OrderedDict[str, str] = OrderedDict()
+_PNG_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_ENGINE = {"started": False}  # vl-convert runs threads: a process that used it must not fork
+
+
+def engine_started() -> bool:
+    """Whether this process has started vl-convert (then a forked child could hang)."""
+    return _ENGINE["started"]
+
+
 _CACHE_SIZE = 64
 
 
-def _config(chart: alt.TopLevelMixin) -> dict:
+def _config(chart: alt.TopLevelMixin, **datasets: list[dict]) -> dict:
+    """The Vega-Lite spec. Row data is passed as named `datasets` and joined after Altair
+    has built the spec: Altair deep-copies inline values into every layer, which made the
+    balance chart alone cost about a second a report."""
     spec = (
         chart.configure(font=FONT, background="white")
         .configure_mark(
@@ -41,6 +54,8 @@ def _config(chart: alt.TopLevelMixin) -> dict:
         .to_dict(validate=False)
     )
     spec.pop("$schema", None)
+    if datasets:
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return spec
 
 
@@ -58,7 +73,11 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
     y_scale = alt.Scale(domain=y_dom, nice=False, zero=False)
 
     def xq(name: str) -> alt.X:
-        return alt.X(f"{name}:Q", scale=x_scale, title="Management index (clarity, accountability)")
+        return alt.X(
+            f"{name}:Q",
+            scale=x_scale,
+            title="Management index (clarity of expectations, accountability)",
+        )
 
     def yq(name: str) -> alt.Y:
         return alt.Y(f"{name}:Q", scale=y_scale, title="Leadership index (trust, empowerment)")
@@ -102,7 +121,7 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
     lines = alt.Data(values=[{"v": threshold}])
     layers.append(alt.Chart(lines).mark_rule(strokeDash=[5, 4], color="#555555").encode(x=xq("v")))
     layers.append(alt.Chart(lines).mark_rule(strokeDash=[5, 4], color="#555555").encode(y=yq("v")))
-    data = alt.Data(values=points)
+    data = alt.Data(name="points")
     bar_opacity = 0.35 if crowded else 1.0
     layers.append(
         alt.Chart(data)
@@ -117,21 +136,22 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
     present = [q for q in QUADRANT_COLOURS if any(p["quadrant"] == q for p in points)]
     colour = alt.Color(
         "quadrant:N",
-        title="Quadrant",
+        title="Most likely quadrant (hollow: uncertain)",
         scale=alt.Scale(domain=present, range=[QUADRANT_COLOURS[q] for q in present]),
+        legend=alt.Legend(titleLimit=420, symbolStrokeWidth=2),
     )
-    layers.append(
-        alt.Chart(data)
-        .mark_point(filled=True, opacity=1)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            size=alt.Size("size:Q", legend=None, scale=None),
-            stroke=alt.value("#000000"),
-            strokeWidth=alt.StrokeWidth("stroke:Q", legend=None, scale=None),
+    for certain in (True, False):  # hollow dots: an interval crosses a line
+        layers.append(
+            alt.Chart(data)
+            .mark_point(filled=certain, opacity=1, strokeWidth=2)
+            .encode(
+                x=x,
+                y=y,
+                color=colour,
+                size=alt.Size("size:Q", legend=None, scale=None),
+            )
+            .transform_filter(f"datum.certain == {str(certain).lower()}")
         )
-    )
     for weight in ("normal", "bold"):
         layers.append(
             alt.Chart(data)
@@ -146,12 +166,12 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
             .transform_filter(f"datum.weight == '{weight}'")
         )
     chart = alt.layer(*layers).properties(width=440, height=360)
-    return _config(chart)
+    return _config(chart, points=points)
 
 
 def trend_chart(rows: list[dict], waves: list[str]) -> dict:
     """Score per construct across waves, with each wave's interval."""
-    data = alt.Data(values=rows)
+    data = alt.Data(name="rows")
     x = alt.X("wave:N", sort=waves, title="Wave", axis=alt.Axis(labelAngle=0))
     colour = alt.Color(
         "construct:N",
@@ -178,28 +198,46 @@ def trend_chart(rows: list[dict], waves: list[str]) -> dict:
             color=colour,
         ),
     ).properties(width=440, height=220)
-    return _config(chart)
+    return _config(chart, rows=rows)
+
+
+def enps_domain(rows: list[dict]) -> list[float]:
+    """The eNPS axis: the data and zero, with at least a point of room, to the next 10,
+    within -100..100."""
+    values = [0.0] + [
+        float(r[k]) for r in rows for k in ("enps", "lo", "hi") if r.get(k) is not None
+    ]
+    low = max(-100.0, math.floor((min(values) - 1) / 10) * 10.0)
+    high = min(100.0, math.ceil((max(values) + 1) / 10) * 10.0)
+    return [low, high]
 
 
 def enps_chart(rows: list[dict], waves: list[str]) -> dict:
-    data = alt.Data(values=rows)
+    data = alt.Data(name="rows")
     x = alt.X("wave:N", sort=waves, title="Wave", axis=alt.Axis(labelAngle=0))
+    scale = alt.Scale(domain=enps_domain(rows), nice=False, zero=False)
     base = alt.Chart(data)
-    zero = alt.Chart(alt.Data(values=[{"v": 0}])).mark_rule(color="#999999").encode(y="v:Q")
+    zero = (
+        alt.Chart(alt.Data(values=[{"v": 0}]))
+        .mark_rule(color="#999999")
+        .encode(y=alt.Y("v:Q", scale=scale))
+    )
     chart = alt.layer(
         zero,
-        base.mark_rule(color="#1b6ca8", strokeWidth=2).encode(x=x, y="lo:Q", y2="hi:Q"),
+        base.mark_rule(color="#1b6ca8", strokeWidth=2).encode(
+            x=x, y=alt.Y("lo:Q", scale=scale), y2="hi:Q"
+        ),
         base.mark_point(filled=True, size=70, color="#1b6ca8").encode(
-            x=x, y=alt.Y("enps:Q", scale=alt.Scale(domain=[-100, 100]), title="eNPS")
+            x=x, y=alt.Y("enps:Q", scale=scale, title="eNPS")
         ),
     ).properties(width=440, height=180)
-    return _config(chart)
+    return _config(chart, rows=rows)
 
 
 def favourable_chart(rows: list[dict]) -> dict:
     """Stacked % favourable / neutral / unfavourable per construct."""
     order = {"Favourable": 0, "Neutral": 1, "Unfavourable": 2}
-    data = alt.Data(values=[r | {"o": order[r["part"]]} for r in rows])
+    data = alt.Data(name="rows")
     chart = (
         alt.Chart(data)
         .mark_bar(height=18)
@@ -218,7 +256,7 @@ def favourable_chart(rows: list[dict]) -> dict:
         )
         .properties(width=440, height=alt.Step(26))
     )
-    return _config(chart)
+    return _config(chart, rows=[r | {"o": order[r["part"]]} for r in rows])
 
 
 def raw_svg(spec: dict) -> str:
@@ -227,6 +265,7 @@ def raw_svg(spec: dict) -> str:
     if key in _SVG_CACHE:
         _SVG_CACHE.move_to_end(key)
         return _SVG_CACHE[key]
+    _ENGINE["started"] = True
     svg = vlc.vegalite_to_svg(spec)
     _SVG_CACHE[key] = svg
     if len(_SVG_CACHE) > _CACHE_SIZE:
@@ -246,4 +285,13 @@ def to_svg(spec: dict) -> str:
 
 
 def to_png(spec: dict, scale: float = 2.0) -> bytes:
-    return vlc.svg_to_png(raw_svg(spec), scale=scale)
+    """The chart as PNG, cached: the PDF measures a chart before it draws it."""
+    key = json.dumps([spec, scale], sort_keys=True, default=str)
+    if key in _PNG_CACHE:
+        _PNG_CACHE.move_to_end(key)
+        return _PNG_CACHE[key]
+    png = vlc.svg_to_png(raw_svg(spec), scale=scale)
+    _PNG_CACHE[key] = png
+    if len(_PNG_CACHE) > 8:
+        _PNG_CACHE.popitem(last=False)
+    return png

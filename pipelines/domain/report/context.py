@@ -8,6 +8,8 @@ from functools import cached_property
 from .formatting import construct_sort_key, natural_key, suppressed_text
 from .load import Row, ScopeData
 
+MAX_DEPARTMENT_ROWS = 40
+
 
 @dataclass
 class Ctx:
@@ -104,35 +106,52 @@ class Ctx:
     def members(self, level: str) -> list[str]:
         return [g for lvl, g in self.data.family if lvl == level]
 
-    def parent_of(self, team: str) -> str | None:
+    @cached_property
+    def _parents(self) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
         for r in self.data.tables["scores"] + self.data.tables["balance"]:
-            if r["wave_id"] == self.wave and r["group_level"] == "team" and r["group_id"] == team:
-                return r.get("parent_group_id")  # type: ignore[return-value]
-        return None
+            if r["wave_id"] == self.wave and r["group_level"] == "team":
+                found.setdefault(str(r["group_id"]), r.get("parent_group_id"))  # type: ignore[arg-type]
+        return found
+
+    def parent_of(self, team: str) -> str | None:
+        return self._parents.get(team)
+
+    @property
+    def large(self) -> bool:
+        """An organisation with more departments than a page of rows: its departments are
+        one compact table, and the other tables name only the teams that need attention."""
+        return self.level == "org" and len(self.members("department")) > MAX_DEPARTMENT_ROWS
 
     def teams_by_department(self) -> list[tuple[str | None, list[str]]]:
-        teams = self.members("team")
-        groups: dict[str | None, list[str]] = {}
-        for team in teams:
-            groups.setdefault(self.parent_of(team), []).append(team)
+        """Every department of the report (with or without named teams), then its teams; in a
+        large organisation only the departments of named teams."""
         order = self.members("department")
+        if self.large:
+            order = [d for d in order if d in {self.parent_of(t) for t in self.members("team")}]
+        groups: dict[str | None, list[str]] = {d: [] for d in order}
+        for team in self.members("team"):
+            groups.setdefault(self.parent_of(team), []).append(team)
+        position = {d: i for i, d in enumerate(order)}
         keys = sorted(
             groups,
-            key=lambda d: (
-                d not in order,
-                order.index(d) if d in order else 0,
-                natural_key(d or ""),
-            ),
+            key=lambda d: (d not in position, position.get(d, 0), natural_key(d or "")),
         )
-        return [(d, groups[d]) for d in keys]
+        return [(d, groups[d]) for d in keys if groups[d] or d in position]
+
+    @cached_property
+    def _changes(self) -> dict[tuple, list[Row]]:
+        found: dict[tuple, list[Row]] = {}
+        for r in self.data.tables["changes"]:
+            found.setdefault((r["group_level"], r["group_id"], r["to_wave"]), []).append(r)
+        return found
 
     def changes(self, level: str, gid: str, to_wave: str | None = None) -> list[Row]:
-        wave = to_wave or self.wave
-        return [
-            r
-            for r in self.data.tables["changes"]
-            if r["group_level"] == level and r["group_id"] == gid and r["to_wave"] == wave
-        ]
+        return self._changes.get((level, gid, to_wave or self.wave), [])
+
+    def link(self, level: str, gid: str) -> str | None:
+        """The file of the group's own report, when it is rendered (for a link)."""
+        return self.data.links.get(f"{level}:{gid}")
 
     def display_name(self, level: str, gid: str) -> str:
         if level == "org":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .context import Ctx
 from .formatting import (
     construct_label,
@@ -15,8 +17,9 @@ from .formatting import (
     quadrant_label,
 )
 from .model import Bullets, Cell, Paragraph, Quote, Section, Subheading, Table
-from .narrative import drivers_sorted, priority_rank
-from .practices import construct_practices, quadrant_practices
+from .narrative import driver_gap, drivers_sorted, priority_rank
+from .overview import RISK_QUADRANTS, position
+from .practices import construct_practices, construct_reason, method_sentence, quadrant_practices
 
 MAX_QUOTES = 8
 QUOTES_PER_THEME = 2
@@ -34,11 +37,22 @@ def drivers_section(ctx: Ctx) -> Section:
             )
         )
         return section
+    reference = (
+        f"the line at {fmt_int(ctx.threshold)}" if ctx.level == "org" else "the organisation"
+    )
+    outcome = outcome_label(rows[0]["outcome"])
     section.blocks.append(
         Paragraph(
-            "Impact is how strongly an area moves with the outcome across respondents; the gap is "
-            "the group's score minus the organisation's. A priority is an area with high impact and "
-            "a score below the organisation's.",
+            f"{method_sentence(rows[0]['method'], rows[0]['n'], outcome)} Impact is the share of "
+            f"the differences in {outcome} between people that goes with the area (0 to 1). The "
+            f"gap is the group's score minus {reference}"
+            + (
+                ", since the organisation compared with itself would always read 0"
+                if ctx.level == "org"
+                else ""
+            )
+            + ". Priority weighs the impact by how far the score falls short: act first on "
+            "the highest.",
             style="note",
         )
     )
@@ -51,9 +65,6 @@ def drivers_section(ctx: Ctx) -> Section:
             if isinstance(priority, int | float)
             else str(priority or "n/a").capitalize()
         )
-        method = str(r["method"] or "")
-        if not is_missing(r["n"]):
-            method += f" (n = {fmt_int(r['n'])})"
         attrs = {"construct": c, "group": ctx.gid, "level": ctx.level}
         table_rows.append(
             [
@@ -61,61 +72,67 @@ def drivers_section(ctx: Ctx) -> Section:
                     construct_label(c),
                     bold=priority_rank(priority) == priority_rank(rows[0]["priority"]),
                 ),
-                Cell(outcome_label(r["outcome"])),
                 Cell(fmt_decimal(r["impact"]), align="right", attrs=attrs | {"metric": "impact"}),
-                Cell(fmt_signed(r["gap_to_org"]), align="right", attrs=attrs | {"metric": "gap"}),
+                Cell(
+                    fmt_signed(driver_gap(ctx, r)),
+                    align="right",
+                    attrs=attrs | {"metric": "gap_to_line" if ctx.level == "org" else "gap"},
+                ),
                 Cell(ptext, align="right", attrs=attrs | {"metric": "priority"}),
-                Cell(method),
             ]
         )
+    gap_title = f"Gap to {fmt_int(ctx.threshold)}" if ctx.level == "org" else "Gap to organisation"
     section.blocks.append(
         Table(
-            ["Area", "Outcome", "Impact", "Gap to organisation", "Priority", "Method"],
+            ["Area", f"Impact on {outcome}", gap_title, "Priority"],
             table_rows,
-            widths=[2, 1, 1, 1.4, 1, 2],
+            widths=[2, 1.4, 1.4, 1],
             attrs={"table": "drivers"},
         )
     )
     return section
 
 
+def focus_areas(ctx: Ctx) -> list[tuple[str, str]]:
+    """(construct, why) to act on first: the top driver priorities, then the areas below the
+    line, else the lowest area; at most three."""
+    level, gid = ctx.own
+    found: dict[str, list[str]] = {}
+    for r in drivers_sorted(ctx)[:2]:
+        if priority_rank(r["priority"]) > 0:
+            found.setdefault(str(r["construct"]), []).append("a top priority")
+    scored = [
+        (c, float(r["score_0_100"]))  # type: ignore[arg-type]
+        for c in ctx.constructs
+        if (r := ctx.score(level, gid, c)) and not r["suppressed"] and r["score_0_100"] is not None
+    ]
+    scored.sort(key=lambda cs: cs[1])
+    weak = [(c, v) for c, v in scored if v < ctx.threshold] or scored[:1]
+    for c, v in weak:
+        below = f"below {fmt_int(ctx.threshold)}" if v < ctx.threshold else "the lowest area"
+        found.setdefault(c, []).append(f"{fmt_int(v)}, {below}")
+    return [(c, "; ".join(why)) for c, why in list(found.items())[:3]]
+
+
 def practices_section(ctx: Ctx) -> Section:
     section = Section("practices", "Recommended practices")
     level, gid = ctx.own
-    b = ctx.balance(level, gid)
-    quadrant = b["quadrant"] if b and not b["suppressed"] else None
-    chosen = quadrant_practices(quadrant)
-    if chosen:
-        title, items = chosen
-        section.blocks += [Subheading(title), Bullets(items)]
-    weak = [
-        c
-        for c in ctx.constructs
-        if (r := ctx.score(level, gid, c))
-        and not r["suppressed"]
-        and r["score_0_100"] is not None
-        and float(r["score_0_100"]) < ctx.threshold
-    ]
-    for c in weak:
-        score = fmt_int(ctx.score(level, gid, c)["score_0_100"])  # type: ignore[index]
+    for c, why in focus_areas(ctx):
         section.blocks += [
-            Subheading(f"{construct_label(c)} ({score}, below {fmt_int(ctx.threshold)})"),
+            Subheading(f"{construct_label(c)} ({why})"),
+            Paragraph(construct_reason(c), style="note"),
             Bullets(construct_practices(c)),
         ]
-    if level != "team":
-        focus = []
-        for key in ("chaos_risk", "stagnation_risk", "adrift"):
-            teams = [
-                t
-                for t in ctx.members("team")
-                if ctx.is_reportable("team", t)
-                and (tb := ctx.balance("team", t))
-                and tb["quadrant"] == key
-            ]
-            if teams:
-                focus.append(f"{quadrant_label(key)}: {', '.join(teams)}.")
-        if focus:
-            section.blocks += [Subheading("Where to look first"), Bullets(focus)]
+    b = ctx.balance(level, gid)
+    if b and not b["suppressed"]:
+        likely, _certain = position(b, ctx.threshold)
+        chosen = quadrant_practices(likely)
+        if chosen:
+            title, items = chosen
+            section.blocks += [Subheading(title), Bullets(items)]
+    focus = attention_lines(ctx)
+    if focus:
+        section.blocks += [Subheading("Where to look first"), Bullets(focus)]
     if not section.blocks:
         section.blocks.append(
             Paragraph(
@@ -124,6 +141,40 @@ def practices_section(ctx: Ctx) -> Section:
             )
         )
     return section
+
+
+def attention_lines(ctx: Ctx) -> list[str]:
+    """The teams to look at first: named by the organisation's overview, or a department's
+    teams whose most likely position is a risk quadrant."""
+    if ctx.level == "org":
+        lines = []
+        for a in ctx.data.teams.get("attention", []):  # type: ignore[union-attr]
+            reason = str(a["reason"])
+            if reason.startswith("drop:"):
+                why = f"a significant drop in {construct_label(reason[5:]).lower()}"
+            elif reason.startswith("likely:"):
+                why = f"most likely {quadrant_label(reason[7:])} (an interval crosses the line)"
+            else:
+                why = quadrant_label(reason)
+            low = a.get("lowest")
+            lines.append(
+                f"{a['group_id']}: {why}"
+                + (f"; lowest area {fmt_int(low)}." if low is not None else ".")
+            )
+        return lines
+    if ctx.level != "department":
+        return []
+    found: dict[str, list[str]] = {}
+    for t in ctx.members("team"):
+        tb = ctx.balance("team", t)
+        if not ctx.is_reportable("team", t) or tb is None or tb["suppressed"]:
+            continue
+        likely, certain = position(tb, ctx.threshold)
+        if likely in RISK_QUADRANTS:
+            found.setdefault(
+                quadrant_label(likely) + ("" if certain else " (most likely)"), []
+            ).append(t)
+    return [f"{label}: {', '.join(teams)}." for label, teams in found.items()]
 
 
 def comments_section(ctx: Ctx) -> Section:
@@ -182,17 +233,29 @@ def comments_section(ctx: Ctx) -> Section:
     labels = {t["theme"]: str(t["theme_label"] or t["theme"]) for t in themes}
     order = {t["theme"]: i for i, t in enumerate(themes)}
     per_theme: dict[object, int] = {}
+    quoted: set[str] = set()
     for c in sorted(comments, key=lambda c: order.get(c["theme"], len(order))):
         if len([b for b in section.blocks if isinstance(b, Quote)]) >= MAX_QUOTES:
             break
         if per_theme.get(c["theme"], 0) >= QUOTES_PER_THEME or not c["text"]:
             continue
+        key = quote_key(str(c["text"]))
+        if key in quoted:
+            continue  # a comment tagged with several themes, or said alike twice, is quoted once
+        quoted.add(key)
         per_theme[c["theme"]] = per_theme.get(c["theme"], 0) + 1
         meta = labels.get(c["theme"], str(c["theme"] or ""))
         if c["sentiment_label"]:
             meta += f", {c['sentiment_label']}"
         section.blocks.append(Quote(str(c["text"]), meta))
     return section
+
+
+def quote_key(text: str) -> str:
+    """Two quotes that open with the same six words say the same thing ("I know exactly what
+    is expected of me lately" / "... this quarter"): one is enough."""
+    words = re.findall(r"\w+", text.casefold())
+    return " ".join(words[:6]) if len(words) > 6 else " ".join(words)
 
 
 def _share_change(change: object) -> str:

@@ -63,7 +63,8 @@ def _cell(cell: Cell, tag: str = "td") -> str:
         attrs += f' colspan="{cell.colspan}"'
     if cell.fill and not cell.suppressed:
         attrs += f' style="background:{esc(cell.fill)}"'
-    return f"<{tag}{attrs}>{esc(cell.text)}</{tag}>"
+    text = f'<a href="{esc(cell.href)}">{esc(cell.text)}</a>' if cell.href else esc(cell.text)
+    return f"<{tag}{attrs}>{text}</{tag}>"
 
 
 def _table(table: Table) -> str:
@@ -112,12 +113,13 @@ def _block(block: object) -> str:
 
 
 def render_html(doc: Document) -> str:
-    toc = " ".join(f'<a href="#{esc(s.anchor)}">{esc(s.title)}</a>' for s in doc.sections)
+    sections = [s for s in doc.sections if "html" in s.formats]
+    toc = " ".join(f'<a href="#{esc(s.anchor)}">{esc(s.title)}</a>' for s in sections)
     body = [
         f'<header class="report"><h1>{esc(doc.title)}</h1><p>{esc(doc.subtitle)}</p></header>',
         f'<nav class="toc">{toc}</nav>',
     ]
-    for section in doc.sections:
+    for section in sections:
         body.append(f'<section id="{esc(section.anchor)}"><h2>{esc(section.title)}</h2>')
         body += [_block(b) for b in section.blocks]
         body.append("</section>")

@@ -1,16 +1,15 @@
-"""Read the published marts (read-only) and cut out the rows one report uses.
+"""Read the published marts (read-only) once, index them by scope, and cut out the rows one
+report uses.
 
-The marts hold aggregates only, so each table is read whole into plain Python
-rows. Suppressed rows are scrubbed on the way in: whatever an upstream bug left in
-a suppressed row's figures, the report code never sees it.
+The marts hold aggregates only, so each table is read whole into plain Python rows, once per
+run, and indexed by (wave, level, group): cutting one report's rows is then a handful of
+dictionary lookups, never a scan over every row. Suppressed rows are scrubbed on the way in:
+whatever an upstream bug left in a suppressed row's figures, the report code never sees it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import math
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,16 +19,40 @@ from .contract import KEY_COLUMNS, N_COLUMN, TABLES
 from .formatting import natural_key
 
 Row = dict[str, object]
+GKey = tuple[object, object, object]  # (wave_id, group_level, group_id)
+# Report table name -> mart, for the marts indexed by (wave, level, group).
+GROUP_TABLES = {
+    "scores": "mart_team_construct_scores",
+    "balance": "mart_team_balance",
+    "participation": "mart_participation",
+    "enps": "mart_enps",
+    "drivers": "mart_drivers",
+    "comment_themes": "mart_comment_themes",
+    "comments": "mart_comments",
+    "alerts": "mart_alerts",
+}
+WAVE_TABLES = {
+    "data_quality": "mart_data_quality",
+    "reliability": "mart_construct_reliability",
+    "icc": "mart_construct_icc",
+}
+MEMBER_TABLES = ("mart_team_construct_scores", "mart_team_balance", "mart_participation")
+MAX_ATTENTION = 12  # named teams in an organisation report, whatever the organisation's size
 
 
-def _clean(value: object) -> object:
-    if isinstance(value, decimal.Decimal):
-        value = float(value)
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    return value
+def _expression(column: str, data_type: str | None) -> str:
+    """Select a column as plain Python values, cleaned in SQL (no per-value Python work):
+    NaN and infinity become NULL, decimals doubles, dates and times ISO text."""
+    quoted = f'"{column}"'
+    if data_type is None:
+        return f"null as {quoted}"
+    kind = data_type.upper()
+    if kind.startswith("DECIMAL") or kind in ("DOUBLE", "FLOAT", "REAL"):
+        value = f"cast({quoted} as double)"
+        return f"case when isnan({value}) or isinf({value}) then null else {value} end as {quoted}"
+    if kind.startswith(("DATE", "TIME")):
+        return f"replace(cast({quoted} as varchar), ' ', 'T') as {quoted}"
+    return quoted
 
 
 def _scrub(table: str, row: Row, min_group_size: int) -> Row:
@@ -46,67 +69,118 @@ def _scrub(table: str, row: Row, min_group_size: int) -> Row:
     }
 
 
+def _read(con: duckdb.DuckDBPyConnection, min_group_size: int) -> tuple[dict, list[str]]:
+    names = {
+        n for (n,) in con.execute("select table_name from information_schema.tables").fetchall()
+    }
+    tables: dict[str, list[Row]] = {}
+    missing: list[str] = []
+    for table, columns in TABLES.items():
+        if table not in names:
+            tables[table] = []
+            missing.append(table)
+            continue
+        have = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_name = ?",
+                [table],
+            ).fetchall()
+        )
+        select = ", ".join(_expression(c, have.get(c)) for c in columns)
+        rows = con.execute(f'select {select} from "{table}" order by all').fetchall()
+        tables[table] = [
+            _scrub(table, dict(zip(columns, r, strict=True)), min_group_size) for r in rows
+        ]
+    return tables, missing
+
+
+def _wave_order(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """wave_id -> wave_seq from `dim_waves`, the one wave order of the marts, if present."""
+    try:
+        rows = con.execute("select wave_id, wave_seq from dim_waves").fetchall()
+    except duckdb.Error:
+        return {}
+    return {str(w): int(seq) for w, seq in rows if w is not None and seq is not None}
+
+
 @dataclass
 class Marts:
-    """All contract tables of one marts file, as lists of rows."""
+    """All contract tables of one marts file, read once and indexed by scope."""
 
     tables: dict[str, list[Row]]
     missing: list[str] = field(default_factory=list)
+    wave_seq: dict[str, int] = field(default_factory=dict)  # dim_waves, when the marts have it
+
+    def __post_init__(self) -> None:
+        self.by_group: dict[str, dict[GKey, list[Row]]] = {}
+        for name, table in GROUP_TABLES.items():
+            index: dict[GKey, list[Row]] = defaultdict(list)
+            for r in self.tables.get(table, []):
+                index[(r["wave_id"], r.get("group_level"), r.get("group_id"))].append(r)
+            self.by_group[name] = dict(index)
+        self.by_wave: dict[str, dict[object, list[Row]]] = {}
+        for name, table in WAVE_TABLES.items():
+            index = defaultdict(list)
+            for r in self.tables.get(table, []):
+                index[r["wave_id"]].append(r)
+            self.by_wave[name] = dict(index)
+        changes: dict[tuple, list[Row]] = defaultdict(list)
+        for r in self.tables.get("mart_team_changes", []):
+            changes[(r["group_level"], r["group_id"])].append(r)
+        self.changes_by_group = dict(changes)
+        parents: dict[tuple, dict[str, str | None]] = defaultdict(dict)
+        for table in MEMBER_TABLES:
+            for r in self.tables.get(table, []):
+                if r.get("wave_id") and r.get("group_level") and r.get("group_id"):
+                    found = parents[(r["wave_id"], r["group_level"])]
+                    gid = str(r["group_id"])
+                    if found.get(gid) is None:
+                        found[gid] = r.get("parent_group_id")  # type: ignore[assignment]
+        self.parents = {
+            key: dict(sorted(found.items(), key=lambda item: natural_key(item[0])))
+            for key, found in parents.items()
+        }
+        children: dict[tuple, list[str]] = defaultdict(list)
+        for (wave, level), found in self.parents.items():
+            if level == "team":
+                for gid, parent in found.items():
+                    children[(wave, parent)].append(gid)
+        self.children = dict(children)
+        self.reportable = {
+            (r["wave_id"], r["group_level"], r["group_id"])
+            for r in self.tables.get("mart_team_construct_scores", [])
+            if not r["suppressed"] and r.get("score_0_100") is not None
+        }
 
     @classmethod
     def open(cls, path: Path, min_group_size: int = 5) -> Marts:
         con = duckdb.connect(str(path), read_only=True)
         try:
-            present = {
-                (schema, name): None
-                for schema, name in con.execute(
-                    "select table_schema, table_name from information_schema.tables"
-                ).fetchall()
-            }
-            names = {name for _, name in present}
-            tables: dict[str, list[Row]] = {}
-            missing: list[str] = []
-            for table, columns in TABLES.items():
-                if table not in names:
-                    tables[table] = []
-                    missing.append(table)
-                    continue
-                have = {
-                    c
-                    for (c,) in con.execute(
-                        "select column_name from information_schema.columns where table_name = ?",
-                        [table],
-                    ).fetchall()
-                }
-                select = ", ".join(f'"{c}"' if c in have else f'null as "{c}"' for c in columns)
-                rows = con.execute(f'select {select} from "{table}"').fetchall()
-                cleaned = [dict(zip(columns, map(_clean, r), strict=True)) for r in rows]
-                tables[table] = [_scrub(table, r, min_group_size) for r in cleaned]
+            tables, missing = _read(con, min_group_size)
+            wave_seq = _wave_order(con)
         finally:
             con.close()
-        return cls(tables=tables, missing=missing)
+        return cls(tables=tables, missing=missing, wave_seq=wave_seq)
 
     def rows(self, table: str) -> list[Row]:
         return self.tables.get(table, [])
 
+    def group_rows(self, name: str, wave: object, level: object, gid: object) -> list[Row]:
+        return self.by_group[name].get((wave, level, gid), [])
+
     @property
     def waves(self) -> list[str]:
-        """Every wave with scores, balance or participation, oldest first."""
-        found: set[str] = set()
-        for table in ("mart_team_construct_scores", "mart_team_balance", "mart_participation"):
-            found.update(str(r["wave_id"]) for r in self.rows(table) if r.get("wave_id"))
-        return sorted(found, key=natural_key)
+        """Every wave with scores, balance or participation, oldest first: in the marts' one
+        wave order (`dim_waves.wave_seq`) where they have it, else in natural order."""
+        found = {str(w) for w, _ in self.parents}
+        return sorted(
+            found, key=lambda w: (self.wave_seq.get(w, len(self.wave_seq)), natural_key(w))
+        )
 
     def groups(self, wave: str, level: str) -> list[tuple[str, str | None]]:
         """(group_id, parent_group_id) of one level in one wave, in natural order."""
-        seen: dict[str, str | None] = {}
-        for table in ("mart_team_construct_scores", "mart_team_balance", "mart_participation"):
-            for r in self.rows(table):
-                if r["wave_id"] == wave and r["group_level"] == level and r["group_id"]:
-                    gid = str(r["group_id"])
-                    if seen.get(gid) is None:
-                        seen[gid] = r.get("parent_group_id")  # type: ignore[assignment]
-        return sorted(seen.items(), key=lambda item: natural_key(item[0]))
+        return list(self.parents.get((wave, level), {}).items())
 
     def org_id(self, wave: str) -> str | None:
         orgs = self.groups(wave, "org")
@@ -114,14 +188,7 @@ class Marts:
 
     def is_reportable(self, wave: str, level: str, group_id: str) -> bool:
         """A group can be shown when at least one of its construct scores is not suppressed."""
-        return any(
-            r["wave_id"] == wave
-            and r["group_level"] == level
-            and r["group_id"] == group_id
-            and not r["suppressed"]
-            and r.get("score_0_100") is not None
-            for r in self.rows("mart_team_construct_scores")
-        )
+        return (wave, level, group_id) in self.reportable
 
 
 @dataclass
@@ -136,6 +203,8 @@ class ScopeData:
     org_id: str | None
     family: list[tuple[str, str]]
     tables: dict[str, list[Row]]
+    teams: dict[str, object] = field(default_factory=dict)  # organisation: team distribution
+    links: dict[str, str] = field(default_factory=dict)  # "level:id" -> file of its report
 
     def as_json_obj(self) -> dict[str, object]:
         return {
@@ -147,96 +216,89 @@ class ScopeData:
             "org_id": self.org_id,
             "family": [list(f) for f in self.family],
             "tables": self.tables,
+            "teams": self.teams,
+            "links": self.links,
         }
 
 
-def _family(marts: Marts, wave: str, level: str, group_id: str, parent: str | None):
+def _family(marts: Marts, wave: str, level: str, group_id: str, parent: str | None, named):
+    """The groups a report shows: itself, its parents and its children (an organisation
+    report names only the teams that need attention; the rest are a distribution)."""
     org = marts.org_id(wave)
-    family: list[tuple[str, str]] = []
-    if org:
-        family.append(("org", org))
-    departments = marts.groups(wave, "department")
-    teams = marts.groups(wave, "team")
+    family: list[tuple[str, str]] = [("org", org)] if org else []
     if level == "org":
-        family += [("department", d) for d, _ in departments]
-        family += [("team", t) for t, _ in teams]
+        family += [("department", d) for d, _ in marts.groups(wave, "department")]
+        family += [("team", t) for t in named]
     elif level == "department":
         family.append(("department", group_id))
-        family += [("team", t) for t, p in teams if p == group_id]
+        family += [("team", t) for t in marts.children.get((wave, group_id), [])]
     else:
         if parent:
             family.append(("department", parent))
-        family += [("team", t) for t, p in teams if p == parent or t == group_id]
+        siblings = marts.children.get((wave, parent), []) if parent else []
+        family += [("team", t) for t in siblings] + [("team", group_id)]
     return list(dict.fromkeys(family))
 
 
-def _select(rows: Iterable[Row], keep) -> list[Row]:
-    return [r for r in rows if keep(r)]
+def scope_data(
+    marts: Marts,
+    wave: str,
+    level: str,
+    group_id: str,
+    threshold: float = 60.0,
+    links: dict[str, str] | None = None,
+) -> ScopeData:
+    """Cut out the rows a report of (wave, level, group_id) needs, and nothing else. The
+    rows come in the marts' order (read sorted), so the same marts give the same cut."""
+    from .overview import team_overview  # the organisation's team distribution
 
-
-def scope_data(marts: Marts, wave: str, level: str, group_id: str) -> ScopeData:
-    """Cut out the rows a report of (wave, level, group_id) needs, and nothing else."""
-    waves = [w for w in marts.waves if natural_key(w) <= natural_key(wave)]
-    parent = dict(marts.groups(wave, level)).get(group_id)
-    family = _family(marts, wave, level, group_id, parent)
-    members = set(family)
+    order = marts.waves
+    waves = order[: order.index(wave) + 1] if wave in order else [wave]
+    parent = marts.parents.get((wave, level), {}).get(group_id)
+    teams = team_overview(marts, wave, threshold, MAX_ATTENTION) if level == "org" else {}
+    named = [t["group_id"] for t in teams.get("attention", [])]  # type: ignore[union-attr]
+    family = _family(marts, wave, level, group_id, parent, named)
     own = (level, group_id)
     org = marts.org_id(wave)
+    keys = [(wave, lvl, g) for lvl, g in family]
+    history = [(w, *own) for w in waves if w != wave] + [
+        (w, "org", org) for w in waves if w != wave
+    ]
+    shown = (wave, *own) in marts.reportable
 
-    def at_wave_in_family(r: Row) -> bool:
-        return r["wave_id"] == wave and (r["group_level"], r["group_id"]) in members
+    def gather(name: str, which) -> list[Row]:
+        return [r for key in dict.fromkeys(which) for r in marts.group_rows(name, *key)]
 
-    def history(r: Row) -> bool:
-        key = (r["group_level"], r["group_id"])
-        return r["wave_id"] in waves and (key == own or key == ("org", org))
-
-    def wave_family_or_history(r: Row) -> bool:
-        return at_wave_in_family(r) or history(r)
-
-    def own_at_wave(r: Row) -> bool:
-        return r["wave_id"] == wave and (r["group_level"], r["group_id"]) == own
-
-    def change_rows(r: Row) -> bool:
-        key = (r["group_level"], r["group_id"])
-        if r["to_wave"] == wave and key in members:
-            return True
-        return key == own and r["to_wave"] in waves
-
-    reportable = {
-        (r["group_level"], r["group_id"])
-        for r in marts.rows("mart_team_construct_scores")
-        if r["wave_id"] == wave and not r["suppressed"] and r.get("score_0_100") is not None
-    }
-
-    def alert_rows(r: Row) -> bool:
-        if r["wave_id"] != wave:
-            return False
-        if r.get("group_level") is None and r.get("group_id") is None:
-            return level == "org"
-        key = (r["group_level"], r["group_id"])
-        return key in members and key in reportable
-
-    def own_if_reportable(r: Row) -> bool:
-        return own in reportable and own_at_wave(r)
-
+    children = (
+        {("department", d) for d, _ in marts.groups(wave, "department")}
+        if level == "org"
+        else set()
+    )
+    children |= {("team", t) for t in marts.children.get((wave, group_id), [])}
+    alert_keys = [(wave, *own)] + [(wave, *c) for c in family if c in children or c == own]
+    if level == "org":
+        alert_keys.append((wave, None, None))  # alerts about the whole run
+    alert_keys = [k for k in alert_keys if k[1] is None or k in marts.reportable]
+    changes = [
+        r
+        for key in family
+        for r in marts.changes_by_group.get(key, [])
+        if r["to_wave"] == wave or (key == own and r["to_wave"] in waves)
+    ]
     tables = {
-        "scores": _select(marts.rows("mart_team_construct_scores"), wave_family_or_history),
-        "balance": _select(marts.rows("mart_team_balance"), wave_family_or_history),
-        "participation": _select(marts.rows("mart_participation"), wave_family_or_history),
-        "enps": _select(marts.rows("mart_enps"), wave_family_or_history),
-        "changes": _select(marts.rows("mart_team_changes"), change_rows),
-        "drivers": _select(marts.rows("mart_drivers"), own_if_reportable),
-        "comment_themes": _select(marts.rows("mart_comment_themes"), own_if_reportable),
-        "comments": _select(marts.rows("mart_comments"), own_if_reportable),
-        "alerts": _select(marts.rows("mart_alerts"), alert_rows),
-        "data_quality": _select(marts.rows("mart_data_quality"), lambda r: r["wave_id"] == wave),
-        "reliability": _select(
-            marts.rows("mart_construct_reliability"), lambda r: r["wave_id"] == wave
-        ),
-        "icc": _select(marts.rows("mart_construct_icc"), lambda r: r["wave_id"] == wave),
+        "scores": gather("scores", keys + history),
+        "balance": gather("balance", keys + history),
+        "participation": gather("participation", keys + history),
+        "enps": gather("enps", keys + history),
+        "changes": changes,
+        "drivers": gather("drivers", [(wave, *own)]) if shown else [],
+        "comment_themes": gather("comment_themes", [(wave, *own)]) if shown else [],
+        "comments": gather("comments", [(wave, *own)]) if shown else [],
+        "alerts": gather("alerts", alert_keys),
+        "data_quality": list(marts.by_wave["data_quality"].get(wave, [])),
+        "reliability": list(marts.by_wave["reliability"].get(wave, [])),
+        "icc": list(marts.by_wave["icc"].get(wave, [])),
     }
-    for rows in tables.values():
-        rows.sort(key=lambda r: [natural_key(str(v)) for v in r.values()])
     return ScopeData(
         wave=wave,
         waves=waves,
@@ -246,4 +308,6 @@ def scope_data(marts: Marts, wave: str, level: str, group_id: str) -> ScopeData:
         org_id=org,
         family=family,
         tables=tables,
+        teams=teams,
+        links=dict(links or {}),
     )

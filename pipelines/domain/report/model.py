@@ -19,6 +19,7 @@ class Cell:
     colspan: int = 1
     indent: int = 0
     attrs: dict[str, str] = field(default_factory=dict)  # HTML data-* attributes
+    href: str | None = None  # a link to another report, relative to this one (HTML only)
 
 
 @dataclass
@@ -77,6 +78,7 @@ class Section:
     anchor: str
     title: str
     blocks: list[Block] = field(default_factory=list)
+    formats: tuple[str, ...] = ("html", "pdf")  # a very long table may be for the screen only
 
 
 @dataclass
@@ -87,3 +89,38 @@ class Document:
     level: str
     group_id: str
     sections: list[Section] = field(default_factory=list)
+
+
+def _spans(row: list[Cell]) -> list[tuple[int, Cell]]:
+    """(first column, cell) of each cell in a row, counting colspans."""
+    out, column = [], 0
+    for cell in row:
+        out.append((column, cell))
+        column += cell.colspan
+    return out
+
+
+def drop_empty_columns(table: Table, names: tuple[str, ...] = ("Note",)) -> Table:
+    """Drop the named columns where no cell of their own has any text (a column of blanks
+    says nothing). A cell spanning the column (a suppressed row) just spans one less."""
+    for index in reversed(range(len(table.columns))):
+        if table.columns[index] not in names:
+            continue
+        own = [c for row in table.rows for col, c in _spans(row) if col == index and c.colspan == 1]
+        if any(c.text.strip() for c in own):
+            continue
+        rows = []
+        for row in table.rows:
+            kept = []
+            for col, cell in _spans(row):
+                if col <= index < col + cell.colspan:
+                    if cell.colspan == 1:
+                        continue
+                    cell.colspan -= 1
+                kept.append(cell)
+            rows.append(kept)
+        table.rows = rows
+        del table.columns[index]
+        if table.widths and index < len(table.widths):
+            del table.widths[index]
+    return table

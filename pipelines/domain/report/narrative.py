@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .context import Ctx
 from .formatting import (
     construct_label,
@@ -17,6 +19,7 @@ from .formatting import (
     outcome_label,
     quadrant_label,
 )
+from .overview import position
 
 MAX_CHANGES = 5
 
@@ -151,30 +154,45 @@ def enps_sentence(ctx: Ctx) -> str | None:
     return text + "."
 
 
+PHRASES = {
+    "in_tandem": "in tandem",
+    "chaos_risk": "at chaos risk",
+    "stagnation_risk": "at stagnation risk",
+    "adrift": "adrift",
+}
+
+
 def teams_sentence(ctx: Ctx) -> str | None:
+    """How many teams can be shown, and where they most likely stand."""
     if ctx.level == "team":
         return None
-    teams = ctx.members("team")
-    if not teams:
+    if ctx.level == "org":
+        overview = ctx.data.teams
+        n_teams, n_shown = int(overview.get("n_teams", 0)), int(overview.get("n_shown", 0))  # type: ignore[call-overload]
+        likely = dict(overview.get("likely", {}))  # type: ignore[call-overload]
+        placed = sum(
+            n for q, n in overview.get("quadrants", {}).items() if q not in ("", "unclear")
+        )  # type: ignore[union-attr]
+    else:
+        teams = ctx.members("team")
+        shown = [t for t in teams if ctx.is_reportable("team", t)]
+        n_teams, n_shown, likely, placed = len(teams), len(shown), {}, 0
+        for team in shown:
+            row = ctx.balance("team", team)
+            if row and not row["suppressed"]:
+                guess, certain = position(row, ctx.threshold)
+                if guess:
+                    likely[guess] = likely.get(guess, 0) + 1
+                    placed += int(certain)
+    if not n_teams:
         return None
-    shown = [t for t in teams if ctx.is_reportable("team", t)]
-    hidden = len(teams) - len(shown)
-    counts: dict[str | None, int] = {}
-    for team in shown:
-        row = ctx.balance("team", team)
-        quadrant = row["quadrant"] if row and not row["suppressed"] else None
-        counts[quadrant] = counts.get(quadrant, 0) + 1
-    phrases = {
-        "in_tandem": "in tandem",
-        "chaos_risk": "at chaos risk",
-        "stagnation_risk": "at stagnation risk",
-        "adrift": "adrift",
-        "unclear": "unclear",
-        None: "not placed",
-    }
-    parts = ", ".join(f"{counts[q]} {phrases[q]}" for q in phrases if q in counts)
-    text = f"Of {len(teams)} teams, {len(shown)} have enough responses to show"
-    text += f": {parts}." if parts else "."
+    parts = ", ".join(f"{likely[q]} {PHRASES[q]}" for q in PHRASES if likely.get(q))
+    text = f"Of {n_teams} teams, {n_shown} have enough responses to show"
+    text += f"; by their scores, {parts}" if parts else ""
+    if parts and placed < sum(likely.values()):
+        text += f" ({placed} of them clearly, the others with an interval across a line)"
+    text += "."
+    hidden = n_teams - n_shown
     if hidden:
         text += (
             f" {hidden} {'team has' if hidden == 1 else 'teams have'} fewer than {ctx.k} "
@@ -197,6 +215,17 @@ def drivers_sorted(ctx: Ctx) -> list[dict]:
     )  # type: ignore[arg-type]
 
 
+def driver_gap(ctx: Ctx, r: dict) -> object:
+    """The gap a priority reads: the group against the organisation; the organisation itself
+    (whose gap to itself is always 0) against the quadrant line."""
+    if ctx.level != "org":
+        return r["gap_to_org"]
+    own = ctx.score(*ctx.own, str(r["construct"]))
+    if own is None or own["suppressed"] or is_missing(own["score_0_100"]):
+        return None
+    return float(own["score_0_100"]) - ctx.threshold  # type: ignore[arg-type]
+
+
 def driver_sentence(ctx: Ctx) -> str | None:
     rows = drivers_sorted(ctx)
     if not rows:
@@ -206,10 +235,13 @@ def driver_sentence(ctx: Ctx) -> str | None:
     details = []
     if not is_missing(top["impact"]):
         details.append(f"impact on {outcome_label(top['outcome'])} {fmt_decimal(top['impact'])}")
-    gap = top["gap_to_org"]
-    if ctx.level != "org" and not is_missing(gap) and fmt_points(gap) != "0 points":
+    gap = driver_gap(ctx, top)
+    reference = (
+        f"the line at {fmt_int(ctx.threshold)}" if ctx.level == "org" else "the organisation"
+    )
+    if not is_missing(gap) and fmt_points(gap) != "0 points":
         side = "below" if float(gap) < 0 else "above"  # type: ignore[arg-type]
-        details.append(f"{fmt_points(gap)} {side} the organisation")
+        details.append(f"{fmt_points(gap)} {side} {reference}")
     return text + (f" ({', '.join(details)})." if details else ".")
 
 
@@ -240,4 +272,14 @@ def summary_sentences(ctx: Ctx) -> list[str]:
 
 
 def alert_messages(ctx: Ctx) -> list[str]:
-    return [str(r["message"]) for r in ctx.data.tables["alerts"] if r.get("message")]
+    """The pipeline's alerts for the group and its children, with labels for area codes."""
+    out = []
+    for r in ctx.data.tables["alerts"]:
+        if not r.get("message"):
+            continue
+        text = str(r["message"])
+        if r.get("construct"):
+            code = str(r["construct"])
+            text = re.sub(rf"\b{re.escape(code)}\b", construct_label(code).lower(), text)
+        out.append(cap(text))
+    return out

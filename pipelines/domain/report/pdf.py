@@ -303,7 +303,7 @@ def render_pdf(doc: Document) -> bytes:
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
     pdf.set_line_width(0.2)
     pdf.ln(4)
-    for section in doc.sections:
+    for section in (s for s in doc.sections if "pdf" in s.formats):
         first = section.blocks[0] if section.blocks else None
         keep = pdf.estimate(first) if first is not None else 0
         if isinstance(first, Paragraph | Subheading) and len(section.blocks) > 1:
@@ -313,6 +313,8 @@ def render_pdf(doc: Document) -> bytes:
             following = section.blocks[i + 1] if i + 1 < len(section.blocks) else None
             if isinstance(block, Subheading | Paragraph) and isinstance(following, Table | Chart):
                 pdf.room(min(15 + pdf.estimate(following), 150))  # keep intro with its block
+            elif isinstance(block, Subheading) and following is not None:
+                pdf.room(30)  # a subheading never ends a page: keep it with a few lines
             if isinstance(block, Paragraph):
                 pdf.paragraph(block)
             elif isinstance(block, Bullets):

@@ -103,3 +103,47 @@ def construct_practices(construct: str) -> list[str]:
         "to them.",
         "Agree one concrete change, name an owner, and check on it at the next team meeting.",
     ]
+
+
+# Why an area matters, in one line, from the seeds' reasoning: leadership without management
+# drifts into chaos, management without leadership into stagnation.
+CONSTRUCT_REASONS = {
+    "clarity": "Management side: without clear expectations, energy and ideas lack direction "
+    "and the team drifts towards chaos.",
+    "accountability": "Management side: without follow-through, plans stay plans, and a lot of "
+    "energy without follow-through is what people experience as chaos.",
+    "trust": "Leadership side: without trust, work gets done efficiently but without "
+    "enthusiasm or new ideas, which is how a team stagnates.",
+    "empowerment": "Leadership side: without room to decide, people carry out tasks without "
+    "ownership or innovation, which is how a team stagnates.",
+}
+
+METHODS = {
+    "relative_weights": "relative weights (Johnson 2000), which split the explained variation "
+    "fairly between areas that move together",
+    "correlation": "the correlation of each area with the outcome",
+    "regression": "a regression of the outcome on all areas together",
+    "dominance": "dominance analysis, which splits the explained variation between areas",
+}
+
+
+def construct_reason(construct: str) -> str:
+    return CONSTRUCT_REASONS.get(
+        construct,
+        "Leadership and management work in tandem: a weak area holds back both, and either "
+        "side alone drifts into chaos or stagnation.",
+    )
+
+
+def method_label(method: object) -> str:
+    """A driver method in plain words, never its id."""
+    key = str(method or "").strip().lower()
+    return METHODS.get(key, key.replace("_", " ") or "an unnamed method")
+
+
+def method_sentence(method: object, n: object, outcome: str) -> str:
+    """'Impact on eNPS is estimated with relative weights (...), from 616 responses.'"""
+    text = f"Impact on {outcome} is estimated with {method_label(method)}"
+    if isinstance(n, int | float):
+        text += f", from {int(n)} responses"
+    return text + "."

@@ -1,4 +1,4 @@
-"""render_reports: one HTML and one PDF per organisation, department and team and wave.
+"""render_all: one HTML and one PDF per organisation, department and team and wave.
 
 A report is re-rendered only when the exact rows it is made from (or the parameters, or
 this package's code) change: their SHA-256 is kept next to it in `.inputs-<name>.sha256`.
@@ -9,17 +9,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from . import charts
 from .build import build_document
-from .formatting import natural_key, slugify
+from .formatting import LEVEL_LABELS, slugify
 from .html import render_html, render_index
 from .load import Marts, scope_data
 from .pdf import render_pdf
@@ -37,6 +39,7 @@ class Job:
     group_id: str
     stem: str
     label: str
+    links: dict[str, str] = field(default_factory=dict)  # "level:id" -> file, for links
 
 
 @dataclass
@@ -92,14 +95,22 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _jobs(marts: Marts, wave: str, team_reports: bool) -> list[Job]:
-    jobs: list[Job] = []
+def _label(level: str, gid: str, reportable: bool) -> str:
+    if level == "org":
+        generic = {"org", "organisation", "organization", "all", "company", "total"}
+        return "Organisation" + ("" if gid.strip().lower() in generic else f": {gid}")
+    note = "" if reportable else " (too few responses to show)"
+    return f"{LEVEL_LABELS[level]}: {gid}{note}"
+
+
+def _stems(marts: Marts, wave: str) -> dict[tuple[str, str], str]:
+    """The file stem of every group that may have a report in this wave."""
+    stems: dict[tuple[str, str], str] = {}
     org = marts.org_id(wave)
     if org is not None:
-        jobs.append(Job(wave, "org", org, "org", f"Organisation ({org})"))
+        stems[("org", org)] = "org"
     used: set[str] = {"org"}
-    levels = [("department", "Department")] + ([("team", "Team")] if team_reports else [])
-    for level, label in levels:
+    for level in ("department", "team"):
         for gid, _parent in marts.groups(wave, level):
             if level == "team" and not marts.is_reportable(wave, "team", gid):
                 continue  # a suppressed team gets no report of its own
@@ -108,9 +119,55 @@ def _jobs(marts: Marts, wave: str, team_reports: bool) -> list[Job]:
             while stem in used:
                 stem, n = f"{level}-{slug}-{n}", n + 1
             used.add(stem)
-            note = "" if marts.is_reportable(wave, level, gid) else " (too few responses to show)"
-            jobs.append(Job(wave, level, gid, stem, f"{label}: {gid}{note}"))
+            stems[(level, gid)] = stem
+    return stems
+
+
+def _wanted(scopes: Mapping[str, str], level: str, wave: str, latest: str) -> bool:
+    which = scopes.get(level, "none")
+    return which == "all" or (which == "latest" and wave == latest)
+
+
+def _jobs(
+    marts: Marts,
+    wave: str,
+    scopes: Mapping[str, str],
+    extra: set[tuple[str, str, str]],
+    on_disk: set[str],
+    ext: str = "html",
+) -> list[Job]:
+    """The reports of one wave: those the scopes ask for, those asked for on demand
+    (`extra`), and those already on disk (kept current once rendered on demand)."""
+    latest = marts.waves[-1]
+    jobs = []
+    for (level, gid), stem in _stems(marts, wave).items():
+        if _wanted(scopes, level, wave, latest) or (wave, level, gid) in extra or stem in on_disk:
+            jobs.append(
+                Job(
+                    wave,
+                    level,
+                    gid,
+                    stem,
+                    _label(level, gid, marts.is_reportable(wave, level, gid)),
+                )
+            )
+    _link(marts, wave, jobs, ext)
     return jobs
+
+
+def _link(marts: Marts, wave: str, jobs: list[Job], ext: str) -> None:
+    """Link an organisation report to its departments' reports, a department's to its teams'
+    and a team's to its department's, where those reports are rendered."""
+    files = {(j.level, j.group_id): f"{j.stem}.{ext}" for j in jobs}
+    for job in jobs:
+        if job.level == "org":
+            near = [("department", d) for d, _ in marts.groups(wave, "department")]
+        elif job.level == "department":
+            near = [("team", t) for t in marts.children.get((wave, job.group_id), [])]
+        else:
+            parent = marts.parents.get((wave, "team"), {}).get(job.group_id)
+            near = [("department", parent)] if parent else []
+        job.links = {f"{lvl}:{g}": files[(lvl, g)] for lvl, g in near if (lvl, g) in files}
 
 
 def _digest(payload: dict) -> str:
@@ -130,6 +187,11 @@ def _prune(directory: Path, keep: set[str]) -> list[Path]:
     return removed
 
 
+DEFAULT_SCOPES = {"org": "all", "department": "all", "team": "latest"}
+SCOPE_CHOICES = ("all", "latest", "none")
+_MARTS: Marts | None = None  # the marts of the current call, inherited by forked workers
+
+
 def render_all(
     marts_path: Path,
     out_dir: Path,
@@ -139,8 +201,21 @@ def render_all(
     quadrant_threshold: float = 60.0,
     team_reports: bool = True,
     formats: Iterable[str] = FORMATS,
+    scopes: Mapping[str, str] | None = None,
+    only: Iterable[tuple[str | None, str, str]] = (),
+    workers: int | None = None,
 ) -> RenderResult:
-    """Like render_reports, but says what was written, removed, and how long each took."""
+    """Write the reports the scopes ask for; say what was written, removed, and how long.
+
+    Opens the marts read-only, once. `scopes` maps each level (org, department, team) to
+    the waves it is rendered for: "all", "latest" or "none" (default: the organisation and
+    every department for every wave, the teams of the latest wave; `team_reports=False`
+    turns teams off). `only` adds (wave, level, group_id) reports on demand (wave None: the
+    latest); a report once
+    rendered stays current on later calls. Writes `<out_dir>/<wave>/<stem>.<format>` and
+    `<out_dir>/index.html`; an unchanged report is not rewritten. Reports render in a pool
+    of `workers` processes (default: every core).
+    """
     formats = tuple(dict.fromkeys(formats))
     unknown = set(formats) - set(FORMATS)
     if unknown:
@@ -149,6 +224,12 @@ def render_all(
         raise ValueError("min_group_size may not be below 3")
     if comment_min_group_size < min_group_size:
         raise ValueError("comment_min_group_size may not be below min_group_size")
+    scopes = dict(DEFAULT_SCOPES | dict(scopes or {}))
+    if not team_reports:
+        scopes["team"] = "none"
+    bad = {k: v for k, v in scopes.items() if k not in LEVEL_LABELS or v not in SCOPE_CHOICES}
+    if bad:
+        raise ValueError(f"report scopes: expected level: all|latest|none, got {bad}")
     out_dir = Path(out_dir)
     marts = Marts.open(Path(marts_path), min_group_size)
     if marts.missing:
@@ -158,15 +239,35 @@ def render_all(
         "comment_k": comment_min_group_size,
         "threshold": float(quadrant_threshold),
     }
+    latest = marts.waves[-1] if marts.waves else None
+    extra = set()
+    for wave, level, gid in only:
+        wave = wave or latest
+        if level == "org" and not gid and wave is not None:
+            gid = marts.org_id(wave) or ""
+        extra.add((wave, level, gid))
+    for wave, level, gid in sorted(extra, key=str):
+        if wave not in marts.waves:
+            raise ValueError(f"no wave {wave!r} in the marts (waves: {', '.join(marts.waves)})")
+        if (level, gid) not in _stems(marts, wave):
+            raise ValueError(
+                f"no {level} report {gid!r} in wave {wave}: the name is not in the marts, or "
+                "the group has too few responses to show"
+            )
     result = RenderResult()
     index: list[tuple[str, list[tuple[str, str, list[str]]]]] = []
-    for wave in sorted(marts.waves, key=natural_key, reverse=True):
+    plan: list[tuple[Job, Path]] = []
+    for wave in reversed(marts.waves):  # latest first
         directory = out_dir / wave_dir_name(wave)
-        jobs = _jobs(marts, wave, team_reports)
-        for job in jobs:
-            _render_job(marts, job, directory, params, formats, result)
+        on_disk = {m.group(1) for p in _listing(directory) if (m := REPORT_FILE.match(p.name))}
+        jobs = _jobs(marts, wave, scopes, extra, on_disk, (formats or ("html",))[0])
+        plan += [(job, directory) for job in jobs]
         result.removed += _prune(directory, {job.stem for job in jobs})
         index.append((wave_dir_name(wave), [(j.label, j.stem, list(formats)) for j in jobs]))
+    for paths, written, seconds in _run(marts, plan, params, formats, workers, Path(marts_path)):
+        result.paths += paths
+        result.written += written
+        result.seconds.update(seconds)
     index_path = out_dir / "index.html"
     html = render_index(index).encode()
     if not index_path.exists() or index_path.read_bytes() != html:
@@ -182,6 +283,85 @@ def render_all(
     return result
 
 
+def report_options(settings) -> dict:
+    """render_all's keyword arguments from a workspace's Settings (one place for the
+    mapping, used by the `tandem report` command and meant for the leadership_reports asset)."""
+    return {
+        "min_group_size": settings.min_group_size,
+        "comment_min_group_size": settings.comment_min_group_size,
+        "quadrant_threshold": settings.quadrant_threshold,
+        "team_reports": settings.team_reports,
+        "formats": tuple(settings.report_formats),
+        "scopes": dict(settings.report_scopes),
+    }
+
+
+def parse_scope(text: str) -> tuple[str, str]:
+    """'org', 'department:Sales' or 'team:Payments' -> (level, group_id); the organisation's
+    id is looked up by render_all."""
+    level, _, gid = text.partition(":")
+    level = level.strip().lower()
+    if level in ("org", "organisation", "organization") and not gid:
+        return "org", ""
+    if level not in ("department", "team") or not gid.strip():
+        raise ValueError(
+            f"scope {text!r}: expected org, department:NAME or team:NAME (names as in the marts)"
+        )
+    return level, gid.strip()
+
+
+def _listing(directory: Path) -> list[Path]:
+    return list(directory.iterdir()) if directory.is_dir() else []
+
+
+def _run(
+    marts: Marts,
+    plan: list,
+    params: dict,
+    formats: tuple[str, ...],
+    workers: int | None,
+    source: Path | None = None,
+):
+    """Render the plan in a process pool over every core when there is more than one report.
+
+    Workers are forked and inherit the indexed marts, unless this process has already
+    started the chart engine (vl-convert runs threads, so a forked child could hang): then
+    they are spawned and each reads the marts from `source` once.
+    """
+    global _MARTS
+    workers = max(1, min(workers or os.cpu_count() or 1, len(plan)))
+    tasks = [(job, directory, params, formats) for job, directory in plan]
+    chunks = max(1, len(tasks) // (workers * 8))
+    _MARTS = marts
+    try:
+        if workers == 1:
+            return [_render_task(task) for task in tasks]
+        forkable = "fork" in multiprocessing.get_all_start_methods()
+        if forkable and not charts.engine_started():
+            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=500) as pool:
+                return pool.map(_render_task, tasks, chunksize=chunks)
+        if source is None:
+            return [_render_task(task) for task in tasks]
+        init = (_open_marts, (source, params["k"]))
+        with multiprocessing.get_context("spawn").Pool(workers, *init) as pool:
+            return pool.map(_render_task, tasks, chunksize=chunks)
+    finally:
+        _MARTS = None
+
+
+def _open_marts(path: Path, min_group_size: int) -> None:
+    global _MARTS
+    _MARTS = Marts.open(path, min_group_size)
+
+
+def _render_task(task: tuple) -> tuple[list[Path], list[Path], dict[str, float]]:
+    job, directory, params, formats = task
+    assert _MARTS is not None
+    result = RenderResult()
+    _render_job(_MARTS, job, directory, params, formats, result)
+    return result.paths, result.written, result.seconds
+
+
 def _render_job(
     marts: Marts,
     job: Job,
@@ -190,7 +370,7 @@ def _render_job(
     formats: tuple[str, ...],
     result: RenderResult,
 ) -> None:
-    data = scope_data(marts, job.wave, job.level, job.group_id)
+    data = scope_data(marts, job.wave, job.level, job.group_id, params["threshold"], job.links)
     digest = _digest({"code": code_version(), "params": params, "data": data.as_json_obj()})
     hash_path = directory / f".inputs-{job.stem}.sha256"
     targets = {fmt: directory / f"{job.stem}.{fmt}" for fmt in formats}
@@ -215,31 +395,4 @@ def _render_job(
     log.info("rendered %s/%s (%s) in %.2f s", job.wave, job.stem, ", ".join(todo), elapsed)
 
 
-def render_reports(
-    marts_path: Path,
-    out_dir: Path,
-    *,
-    min_group_size: int = 5,
-    comment_min_group_size: int = 10,
-    quadrant_threshold: float = 60.0,
-    team_reports: bool = True,
-    formats: Iterable[str] = FORMATS,
-) -> list[Path]:
-    """Write every report for every wave in the marts; return the current report paths.
-
-    Opens the marts read-only. Writes `<out_dir>/<wave>/org.*`, `department-<slug>.*` and
-    (if team_reports) `team-<slug>.*` for each team that is not suppressed, plus
-    `<out_dir>/index.html`. Unchanged reports are not rewritten.
-    """
-    return render_all(
-        marts_path,
-        out_dir,
-        min_group_size=min_group_size,
-        comment_min_group_size=comment_min_group_size,
-        quadrant_threshold=quadrant_threshold,
-        team_reports=team_reports,
-        formats=formats,
-    ).paths
-
-
-__all__ = ["RenderResult", "render_all", "render_reports"]
+__all__ = ["DEFAULT_SCOPES", "RenderResult", "parse_scope", "render_all", "report_options"]

@@ -12,7 +12,7 @@ from .formatting import (
     fmt_with_interval,
     is_missing,
 )
-from .model import Cell, Chart, Paragraph, Section, Subheading, Table
+from .model import Cell, Chart, Paragraph, Section, Subheading, Table, drop_empty_columns
 
 MAX_TREND_WAVES = 4
 
@@ -129,11 +129,13 @@ def _participation_tables(ctx: Ctx, waves: list[str]) -> list:
     if history:
         blocks += [
             Subheading("Participation"),
-            Table(cols, history, widths=[1.4, 1, 1, 1, 2.2], attrs={"table": "participation"}),
+            drop_empty_columns(
+                Table(cols, history, widths=[1.4, 1, 1, 1, 2.2], attrs={"table": "participation"})
+            ),
         ]
     children = []
     if level == "org":
-        children = [("department", d) for d in ctx.members("department")]
+        children = [] if ctx.large else [("department", d) for d in ctx.members("department")]
     elif level == "department":
         children = [("team", t) for t in ctx.members("team")]
     rows = [
@@ -143,12 +145,14 @@ def _participation_tables(ctx: Ctx, waves: list[str]) -> list:
     ]
     if rows:
         blocks.append(
-            Table(
-                ["Group", *cols[1:]],
-                rows,
-                widths=[1.4, 1, 1, 1, 2.2],
-                caption=f"By {children[0][0]}, wave {ctx.wave}",
-                attrs={"table": "participation-children"},
+            drop_empty_columns(
+                Table(
+                    ["Group", *cols[1:]],
+                    rows,
+                    widths=[1.4, 1, 1, 1, 2.2],
+                    caption=f"By {children[0][0]}, wave {ctx.wave}",
+                    attrs={"table": "participation-children"},
+                )
             )
         )
     return blocks

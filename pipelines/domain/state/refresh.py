@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.domain import ingest
+from pipelines.domain.comments import RosterNames
 from pipelines.domain.config.workspace import Workspace
 from pipelines.domain.ingest.inventory import file_sha256, scan_surveys
 from pipelines.domain.ingest.loading import FileOutcome, load_file
@@ -49,7 +50,9 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
     summary = RefreshSummary()
     with state.connect(ws.state_file, ws.duckdb_config()) as con:
         rosters = _refresh_rosters(ws, key, con, summary)
-        roster_names = frozenset().union(*(r.full_names for r in rosters)) if rosters else frozenset()
+        # one name index for the run: every file's comments are masked against it
+        roster_names = RosterNames(frozenset().union(*(r.full_names for r in rosters))
+                                   if rosters else frozenset())
         surveys = scan_surveys(ws.home, ws.surveys_dir)
         codebooks, items, waves = {}, [], []
         for survey in surveys:
