@@ -144,19 +144,11 @@ def leadership_reports(
 ) -> dg.MaterializeResult:
     """Summary reports for the organisation, each department and each reportable team."""
     from pipelines.domain.report import render_all
+    from pipelines.domain.report.render import report_options
 
     ws = tandem.workspace()
-    settings = ws.settings()
     started = time.perf_counter()
-    result = render_all(
-        ws.marts_file,
-        ws.reports_dir,
-        min_group_size=settings.min_group_size,
-        comment_min_group_size=settings.comment_min_group_size,
-        quadrant_threshold=settings.quadrant_threshold,
-        team_reports=settings.team_reports,
-        formats=tuple(settings.report_formats),
-    )
+    result = render_all(ws.marts_file, ws.reports_dir, **report_options(ws.settings()))
     return dg.MaterializeResult(
         metadata={
             "reports_dir": dg.MetadataValue.path(str(ws.reports_dir)),

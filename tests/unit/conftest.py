@@ -14,7 +14,7 @@ from tests.unit.rendered_reports import read_mart_rows
 def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("reports")
     marts = build_marts(root / "marts.duckdb")
-    result = render_all(marts, root / "out")
+    result = render_all(marts, root / "out", scopes={"org": "all", "department": "all", "team": "all"})
     return marts, root / "out", result
 
 

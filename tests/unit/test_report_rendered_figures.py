@@ -3,6 +3,7 @@ HTML and in the PDF."""
 
 from __future__ import annotations
 
+from pipelines.domain.config.settings import DEFAULTS
 from pipelines.domain.report.formatting import (
     fmt_alpha,
     fmt_decimal,
@@ -15,8 +16,11 @@ from pipelines.domain.report.formatting import (
     fmt_with_interval,
     quadrant_label,
 )
+from pipelines.domain.report.overview import likely_quadrant
 from tests.fixtures.marts_fixture import ORG, WAVES
 from tests.unit.rendered_reports import all_reports, parse, pdf_text
+
+THRESHOLD = DEFAULTS["quadrant_threshold"]
 
 
 def _expected(cell: dict, wave: str, rows: dict) -> str | None:
@@ -82,7 +86,11 @@ def _expected(cell: dict, wave: str, rows: dict) -> str | None:
     if metric in ("leadership", "management", "quadrant"):
         r = one("mart_team_balance", wave_id=wave, group_level=level, group_id=group)
         if metric == "quadrant":
-            return quadrant_label(r["quadrant"])
+            likely = likely_quadrant(r["leadership_index"], r["management_index"], THRESHOLD)
+            if r["quadrant"] != "unclear" or likely is None:
+                return quadrant_label(r["quadrant"])
+            # an interval crosses the line: the report names the point estimates' quadrant
+            return f"Most likely {quadrant_label(likely)} (uncertain: an interval crosses the line)"
         return fmt_with_interval(
             r[f"{metric}_index"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"]
         )
@@ -102,6 +110,10 @@ def _expected(cell: dict, wave: str, rows: dict) -> str | None:
             f"{fmt_alpha(r['cronbach_alpha'])} ({fmt_alpha(r['alpha_ci_low'])}–"
             f"{fmt_alpha(r['alpha_ci_high'])})"
         )
+    if metric == "gap_to_line":  # the organisation's own gap: its score against the line
+        r = one("mart_team_construct_scores", wave_id=wave, group_level=level, group_id=group,
+                construct=construct)
+        return fmt_signed(r["score_0_100"] - THRESHOLD)
     if metric in ("impact", "gap", "priority"):
         r = one(
             "mart_drivers", wave_id=wave, group_level=level, group_id=group, construct=construct

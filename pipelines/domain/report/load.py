@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.domain.config.settings import DEFAULTS
+
 from .contract import KEY_COLUMNS, N_COLUMN, TABLES
 from .formatting import natural_key
 
@@ -154,7 +156,7 @@ class Marts:
         }
 
     @classmethod
-    def open(cls, path: Path, min_group_size: int = 5) -> Marts:
+    def open(cls, path: Path, min_group_size: int = DEFAULTS["min_group_size"]) -> Marts:
         con = duckdb.connect(str(path), read_only=True)
         try:
             tables, missing = _read(con, min_group_size)
@@ -245,7 +247,7 @@ def scope_data(
     wave: str,
     level: str,
     group_id: str,
-    threshold: float = 60.0,
+    threshold: float = DEFAULTS["quadrant_threshold"],
     links: dict[str, str] | None = None,
 ) -> ScopeData:
     """Cut out the rows a report of (wave, level, group_id) needs, and nothing else. The

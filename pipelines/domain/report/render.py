@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from pipelines.domain.config.settings import DEFAULTS, MIN_ALLOWED_GROUP_SIZE
+
 from . import charts
 from .build import build_document
 from .formatting import LEVEL_LABELS, slugify
@@ -196,10 +198,10 @@ def render_all(
     marts_path: Path,
     out_dir: Path,
     *,
-    min_group_size: int = 5,
-    comment_min_group_size: int = 10,
-    quadrant_threshold: float = 60.0,
-    team_reports: bool = True,
+    min_group_size: int = DEFAULTS["min_group_size"],
+    comment_min_group_size: int = DEFAULTS["comment_min_group_size"],
+    quadrant_threshold: float = DEFAULTS["quadrant_threshold"],
+    team_reports: bool = DEFAULTS["team_reports"],
     formats: Iterable[str] = FORMATS,
     scopes: Mapping[str, str] | None = None,
     only: Iterable[tuple[str | None, str, str]] = (),
@@ -220,8 +222,8 @@ def render_all(
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown report formats: {sorted(unknown)}")
-    if min_group_size < 3:
-        raise ValueError("min_group_size may not be below 3")
+    if min_group_size < MIN_ALLOWED_GROUP_SIZE:
+        raise ValueError(f"min_group_size may not be below {MIN_ALLOWED_GROUP_SIZE}")
     if comment_min_group_size < min_group_size:
         raise ValueError("comment_min_group_size may not be below min_group_size")
     scopes = dict(DEFAULT_SCOPES | dict(scopes or {}))
