@@ -16,13 +16,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.domain.config.workspace import SQL_DIR
+from pipelines.domain.marts.models import apply_comments
+
 BUILD_PREFIX = ".build-"
-META_COLUMNS = {
-    "run_id": "The Dagster run that built and published this version.",
-    "built_at": "When the build finished (UTC).",
-    "input_files": "JSON object: raw file path -> SHA-256 of its content, for every input of the run.",
-    "versions": "JSON object: versions of Tandem, Dagster, DuckDB, Great Expectations and pandas.",
-}
+#: meta_publish is documented like a mart, by its YAML contract
+META_DOC = SQL_DIR / "meta_publish.yml"
 
 
 def build_path(marts_file: Path, run_id: str) -> Path:
@@ -48,10 +47,7 @@ def write_meta(build_file: Path, run_id: str, inputs: dict[str, str], versions: 
             run_id VARCHAR, built_at TIMESTAMP, input_files VARCHAR, versions VARCHAR)""")
         con.execute("INSERT INTO meta_publish VALUES (?, now(), ?, ?)",
                     [run_id, json.dumps(inputs, sort_keys=True), json.dumps(versions, sort_keys=True)])
-        con.execute("COMMENT ON TABLE meta_publish IS 'Which run built this version of the marts, "
-                    "when, and from which input files (path -> SHA-256).'")
-        for column, text in META_COLUMNS.items():
-            con.execute(f"COMMENT ON COLUMN meta_publish.{column} IS '{text}'")
+        apply_comments(con, "meta_publish", META_DOC)
         con.execute("CHECKPOINT")
     finally:
         con.close()
