@@ -67,7 +67,6 @@ def _sorted(frame: pd.DataFrame, floats: list[str], digits: dict[str, int]) -> p
 
 def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = None,
             intended: dict[str, str] | None = None,
-            distinct: dict[str, str] | None = None,
             exempt_groups: dict[tuple[str, str, str], str] | None = None) -> list[str]:
     """Differences between the marts in `marts_file` and the golden marts in `folder`.
 
@@ -92,8 +91,7 @@ def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = Non
             if table not in present:
                 problems.append(f"{table}: missing")
                 continue
-            unique = "DISTINCT" if table in (distinct or {}) else ""
-            golden = con.execute(f"SELECT {unique} * FROM '{folder / table}.parquet'").df()
+            golden = con.execute(f"SELECT * FROM '{folder / table}.parquet'").df()
             new = con.execute(f"SELECT * FROM {table}").df().rename(
                 columns={v: k for k, v in renamed.items()})
             missing = [c for c in golden.columns if c not in new.columns]
