@@ -73,9 +73,8 @@ def compare(marts_file: Path, folder: Path, renamed: dict[str, str] | None = Non
     Columns and tables added since the golden build are ignored; a golden column
     missing from the new build is a difference. `renamed` maps golden column
     names to new ones, where a column was renamed on purpose; `intended` names
-    the columns (`table.column`, with the reason) whose values changed on purpose;
-    `distinct` the tables (with the reason) whose repeated rows were removed on purpose;
-    `exempt_groups` the groups (wave_id, group_level, group_id), with the reason, whose
+    the columns (`table.column`, or `table.*` for a whole table, with the reason) whose
+    values changed on purpose; `exempt_groups` the groups (wave_id, group_level, group_id), with the reason, whose
     rows are left out of the comparison in both builds (a suppression choice that
     changed on purpose, checked by the caller).
     """
