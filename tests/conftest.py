@@ -1,7 +1,8 @@
 """Shared test helpers: the shared reference files, and the fast tier.
 
 The fast tier (`./tandem test --quick`, i.e. `pytest -m quick`) is every test under
-tests/unit plus the tests marked `quick` elsewhere (one small materialization)."""
+tests/unit but those marked `slow` (they run in the full suite), plus the tests marked
+`quick` elsewhere (one small materialization), so that it stays under two minutes."""
 
 from pathlib import Path
 
@@ -21,5 +22,5 @@ def shared_dir() -> Path:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if UNIT in item.path.parents:
+        if UNIT in item.path.parents and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.quick)

@@ -13,6 +13,8 @@ import pytest
 from pipelines.domain.report import render_all
 from tests.fixtures.marts_fixture import WAVES, build_marts
 
+pytestmark = pytest.mark.slow  # about 20 s: the full suite runs it, the fast tier does not
+
 LATEST = WAVES[1]
 
 

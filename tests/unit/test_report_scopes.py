@@ -25,6 +25,7 @@ def names(paths, wave):
     return {p.name for p in paths if p.parent.name == wave}
 
 
+@pytest.mark.slow  # about 12 s
 def test_default_scopes_and_reports_on_demand(marts_file, tmp_path):
     out = tmp_path / "out"
     first = render_all(marts_file, out, formats=("html",), workers=2)
