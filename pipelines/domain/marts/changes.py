@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.domain import stats
+from pipelines.domain.config.settings import DEFAULT_K
 from pipelines.domain.config.waves import wave_order
 
 CHANGE_LEVELS = ("team", "department", "org")
@@ -77,7 +78,7 @@ def _pair_sums(index: dict[tuple, pd.DataFrame], key: tuple, sources: list[str],
 
 def team_changes(
     measure_stats: pd.DataFrame, lineage: pd.DataFrame, min_effect: float,
-    paired: pd.DataFrame | None = None, min_pairs: int = 5,
+    paired: pd.DataFrame | None = None, min_pairs: int = DEFAULT_K,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tests for every group × construct and pair of consecutive waves.
 
