@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
         "demo", help="generate the demo organisation if missing, then run everything"
     )
     demo.add_argument("--seed", type=int, default=2026)
-    sub.add_parser("run", help="materialize every asset on the workspace's data/raw/")
+    run = sub.add_parser(
+        "run", help="bring the marts and reports up to date with data/raw/ (only what changed)"
+    )
+    run.add_argument("--full", action="store_true",
+                     help="materialize every asset, even those that Dagster finds up to date")
     ui = sub.add_parser("ui", help="start the Dagster UI (webserver and daemon) on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     serve = sub.add_parser(
@@ -111,7 +115,7 @@ def _run(ws: Workspace, args=None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with run_lock(ws.lock_file):
-            return _execute(ws)
+            return _execute(ws, full=bool(getattr(args, "full", False)))
     except WorkspaceBusy as exc:
         print(f"tandem: {exc}", file=sys.stderr)
         return 3
@@ -121,11 +125,12 @@ def _run(ws: Workspace, args=None) -> int:
         return 130
 
 
-def _execute(ws: Workspace) -> int:
+def _execute(ws: Workspace, full: bool = False) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.defs.run_alerts import describe_failure, failure_summary
+    from pipelines.defs.freshness import plan_run
+    from pipelines.defs.run_alerts import describe_failure, failure_summary, recover_dead_runs
     from pipelines.domain.publish.guard import LAUNCHED_BY_TAG, alert_run_failure
 
     definitions = defs() if callable(defs) else defs
@@ -139,7 +144,16 @@ def _execute(ws: Workspace) -> int:
             dead = instance.get_run_by_id(run_id)
             if dead.tags.get(LAUNCHED_BY_TAG) == "cli":  # the daemon's sensor alerts on its own runs
                 alert_run_failure(ws, failure_summary(instance, dead))
+        plan = plan_run(instance, definitions.resolve_asset_graph(), ws)
+        if plan.nothing_to_do and not full:
+            print("Nothing changed since the last run (inputs and code as Dagster last saw "
+                  "them): nothing to do.")
+            print(f"Marts:   {ws.marts_file}")
+            return 0
+        for asset, reason in plan.reasons.items():
+            print(f"{asset}: {reason}")
         result = job.execute_in_process(
+            asset_selection=None if full else plan.assets,
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
@@ -177,51 +191,6 @@ def _execute(ws: Workspace) -> int:
     print(f"Marts:   {ws.marts_file}   (open them with: tandem sql)")
     print(f"Reports: {ws.reports_dir}/<wave>/   (start with {ws.reports_dir / 'index.html'})")
     return 0
-
-
-def recover_dead_runs(instance) -> list[tuple[str, int]]:
-    """Fail runs whose process died (SIGKILL, power cut) and free their pool slots.
-
-    Dagster frees the "duckdb" pool slot of a step when the step ends. A run whose
-    process is killed never ends it, and stays STARTED: the next run would wait for
-    the slot forever. The run monitoring daemon cannot see that a process died
-    under the default run launcher, so this checks the PID that every run records
-    ("Executing steps in process (pid: N)"), marks the dead runs failed and frees
-    their slots. Live runs, including ones the daemon launched, are left alone.
-    """
-    import dagster as dg
-
-    from pipelines.domain.publish.atomic import pid_alive
-
-    recovered = []
-    unfinished = instance.get_run_records(
-        filters=dg.RunsFilter(
-            statuses=[
-                dg.DagsterRunStatus.STARTING,
-                dg.DagsterRunStatus.STARTED,
-                dg.DagsterRunStatus.CANCELING,
-            ]
-        )
-    )
-    for record in unfinished:
-        run = record.dagster_run
-        pids = [  # (pid, a time at which that process was running it)
-            (int(entry.dagster_event.engine_event_data.metadata["pid"].value), entry.timestamp)
-            for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
-            if "pid" in (entry.dagster_event.engine_event_data.metadata or {})
-        ]
-        if not pids or any(pid_alive(pid, seen) for pid, seen in pids):
-            continue
-        pid = pids[-1][0]
-        instance.report_run_failed(run, f"The run's process (pid {pid}) died without ending the run.")
-        recovered.append((run.run_id, pid))
-    storage = instance.event_log_storage
-    if storage.supports_global_concurrency_limits:
-        for run_id in storage.get_concurrency_run_ids():
-            run = instance.get_run_by_id(run_id)
-            if run is None or run.is_finished:
-                storage.free_concurrency_slots_for_run(run_id)
-    return recovered
 
 
 def _print_nothing_accepted(ws: Workspace) -> None:

@@ -9,19 +9,32 @@ import time
 import dagster as dg
 
 from pipelines.defs.resources import TandemWorkspace
+from pipelines.defs.sources import (
+    INGEST_CODE,
+    MARTS_CODE,
+    PUBLISH_CODE,
+    REPORT_CODE,
+    codebooks,
+    raw_exports,
+    rosters,
+    tandem_settings,
+)
 from pipelines.domain.config.workspace import SQL_DIR
 from pipelines.domain.marts.alerts import deliver, new_alerts, read_alerts
 from pipelines.domain.marts.build import build_marts
 from pipelines.domain.marts.checks import CHECK_DESCRIPTIONS, check_names, run_checks
 from pipelines.domain.marts.contract import Contract, contracts
 from pipelines.domain.publish.atomic import build_path, clean_stale_builds, publish, write_meta
-from pipelines.domain.state.queries import input_hashes
+from pipelines.domain.state.queries import input_hashes, state_version
 from pipelines.domain.state.refresh import refresh_state
 
 POOL = "duckdb"
 
 
-@dg.asset(kinds={"python", "duckdb"}, pool=POOL, group_name="ingest")
+@dg.asset(
+    kinds={"python", "duckdb"}, pool=POOL, group_name="ingest", code_version=INGEST_CODE,
+    deps=[raw_exports, rosters, codebooks, tandem_settings],
+)
 def survey_state(
     context: dg.AssetExecutionContext, tandem: TandemWorkspace
 ) -> dg.MaterializeResult:
@@ -36,7 +49,11 @@ def survey_state(
         context.log.info(
             f"No new or changed files: {summary.files_unchanged} unchanged, nothing parsed"
         )
+    with tandem.connect(ws.state_file) as con:
+        version = state_version(con)
     return dg.MaterializeResult(
+        # the state's content digest: re-ingesting to the same state leaves the marts fresh
+        data_version=dg.DataVersion(version),
         metadata={
             "files_seen": summary.files_seen,
             "files_parsed": len(summary.files_loaded),
@@ -61,7 +78,8 @@ def _mart_spec(contract: Contract) -> dg.AssetSpec:
         for c in contract.columns
     ])
     return dg.AssetSpec(
-        key=contract.table, description=contract.description, deps=[survey_state],
+        key=contract.table, description=contract.description,
+        deps=[survey_state, tandem_settings], code_version=MARTS_CODE,
         group_name="marts", kinds={"duckdb"},
         metadata={"dagster/column_schema": schema, "model": f"sql/{contract.table}.sql"},
     )
@@ -103,7 +121,10 @@ def marts_build(context: dg.AssetExecutionContext, tandem: TandemWorkspace):
         )
 
 
-@dg.asset(deps=list(CONTRACTS), kinds={"duckdb"}, pool=POOL, group_name="marts")
+@dg.asset(
+    deps=list(CONTRACTS), kinds={"duckdb"}, pool=POOL, group_name="marts",
+    code_version=PUBLISH_CODE,
+)
 def published_marts(
     context: dg.AssetExecutionContext, tandem: TandemWorkspace
 ) -> dg.MaterializeResult:
@@ -138,7 +159,10 @@ def published_marts(
     )
 
 
-@dg.asset(deps=[published_marts], kinds={"html", "pdf"}, group_name="reports")
+@dg.asset(
+    deps=[published_marts, tandem_settings], kinds={"html", "pdf"}, group_name="reports",
+    code_version=REPORT_CODE,
+)
 def leadership_reports(
     context: dg.AssetExecutionContext, tandem: TandemWorkspace
 ) -> dg.MaterializeResult:

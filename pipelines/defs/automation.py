@@ -1,11 +1,14 @@
-"""The nightly job, its schedule, and a sensor on data/raw/."""
+"""The nightly job, its schedule, and a sensor on the workspace's inputs.
 
-import json
+Both ask the same question as `tandem run` (`pipelines.defs.freshness.plan_run`): observe
+the inputs, and materialize what Dagster finds missing or stale, with what follows from it.
+A night or a minute with nothing new launches no run.
+"""
 
 import dagster as dg
 
+from pipelines.defs.freshness import RunPlan, plan_run
 from pipelines.domain.config.workspace import Workspace
-from pipelines.domain.ingest.raw_watch import changed_files, snapshot
 
 nightly = dg.define_asset_job(
     "tandem_nightly",
@@ -15,36 +18,45 @@ nightly = dg.define_asset_job(
 )
 
 _settings = Workspace.resolve().settings()
+NOTHING_NEW = "nothing changed since the last run (inputs and code as Dagster last saw them)"
 
-nightly_schedule = dg.ScheduleDefinition(
-    name="tandem_nightly_schedule",
+
+def _plan(context) -> RunPlan:
+    return plan_run(context.instance, context.repository_def.asset_graph, Workspace.resolve())
+
+
+def _request(plan: RunPlan, run_key: str) -> dg.RunRequest:
+    return dg.RunRequest(
+        run_key=run_key, asset_selection=plan.assets,
+        tags={"tandem/stale": "; ".join(f"{a}: {r}" for a, r in plan.reasons.items())[:1000]},
+    )
+
+
+@dg.schedule(
     job=nightly,
     cron_schedule=_settings.schedule_cron,
     execution_timezone=_settings.timezone,
-    description="Every night (tandem.yaml: schedule_cron, timezone).",
+    description="Every night (tandem.yaml: schedule_cron, timezone): what changed, if anything.",
 )
+def tandem_nightly_schedule(context: dg.ScheduleEvaluationContext):
+    plan = _plan(context)
+    if plan.nothing_to_do:
+        return dg.SkipReason(NOTHING_NEW)
+    moment = context.scheduled_execution_time
+    return _request(plan, f"{moment.isoformat() if moment else 'now'}:{plan.key}")
 
 
 @dg.sensor(
     job=nightly,
     minimum_interval_seconds=60,
-    description="Starts a run when a new or changed file lands in data/raw/.",
+    description="Starts a run when an input in data/raw/ (or tandem.yaml) changes its content.",
 )
 def raw_files_sensor(context: dg.SensorEvaluationContext):
-    ws = Workspace.resolve()
-    before = json.loads(context.cursor) if context.cursor else {}
-    now = snapshot(ws.raw_dir, before)
-    changed = changed_files(before, now)
-    if not changed:
-        return dg.SkipReason("no new or changed file in data/raw/")
-    context.update_cursor(json.dumps(now, sort_keys=True))
-    return dg.RunRequest(run_key=_run_key(now), tags={"tandem/changed_files": str(len(changed))})
+    plan = _plan(context)
+    if plan.nothing_to_do:
+        return dg.SkipReason(NOTHING_NEW)
+    return _request(plan, plan.key)  # one run per state of the inputs, even if it fails
 
 
-def _run_key(now: dict) -> str:
-    import hashlib
-
-    return hashlib.sha256(json.dumps(now, sort_keys=True).encode()).hexdigest()[:16]
-
-
-defs = dg.Definitions(jobs=[nightly], schedules=[nightly_schedule], sensors=[raw_files_sensor])
+defs = dg.Definitions(jobs=[nightly], schedules=[tandem_nightly_schedule],
+                      sensors=[raw_files_sensor])

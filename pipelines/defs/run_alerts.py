@@ -96,3 +96,46 @@ def run_failure_alert(context: dg.RunFailureSensorContext):
 
 
 defs = dg.Definitions(sensors=[run_failure_alert])
+
+
+def recover_dead_runs(instance) -> list[tuple[str, int]]:
+    """Fail runs whose process died (SIGKILL, power cut) and free their pool slots.
+
+    Dagster frees the "duckdb" pool slot of a step when the step ends. A run whose
+    process is killed never ends it, and stays STARTED: the next run would wait for
+    the slot forever. The run monitoring daemon cannot see that a process died
+    under the default run launcher, so this checks the PID that every run records
+    ("Executing steps in process (pid: N)"), marks the dead runs failed and frees
+    their slots. Live runs, including ones the daemon launched, are left alone.
+    """
+    from pipelines.domain.publish.atomic import pid_alive
+
+    recovered = []
+    unfinished = instance.get_run_records(
+        filters=dg.RunsFilter(
+            statuses=[
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED,
+                dg.DagsterRunStatus.CANCELING,
+            ]
+        )
+    )
+    for record in unfinished:
+        run = record.dagster_run
+        pids = [  # (pid, a time at which that process was running it)
+            (int(entry.dagster_event.engine_event_data.metadata["pid"].value), entry.timestamp)
+            for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
+            if "pid" in (entry.dagster_event.engine_event_data.metadata or {})
+        ]
+        if not pids or any(pid_alive(pid, seen) for pid, seen in pids):
+            continue
+        pid = pids[-1][0]
+        instance.report_run_failed(run, f"The run's process (pid {pid}) died without ending the run.")
+        recovered.append((run.run_id, pid))
+    storage = instance.event_log_storage
+    if storage.supports_global_concurrency_limits:
+        for run_id in storage.get_concurrency_run_ids():
+            run = instance.get_run_by_id(run_id)
+            if run is None or run.is_finished:
+                storage.free_concurrency_slots_for_run(run_id)
+    return recovered

@@ -324,3 +324,22 @@ def item_tokens(item: Item, codebook: Codebook | None = None) -> dict[str, float
             tokens[str(int(num))] = None
             tokens[f"{int(num)}.0"] = None
     return tokens
+
+
+def wave_fingerprint(cb: Codebook, wave_id: str) -> str:
+    """A digest of what parsing and validating one wave's export reads from the codebook.
+
+    Items' display texts, the title and the other waves' dates are left out, so renaming
+    an item's label or declaring the next wave re-ingests nothing. Anything that can change
+    how a row of this wave is read (columns, scales, answer labels, exclusion rules, this
+    wave's dates) is in.
+    """
+    import hashlib
+
+    items = [(i.id, i.construct, i.reverse, i.role, i.scale, i.column_for(wave_id))
+             for i in cb.items]
+    respondent = sorted(cb.respondent_for(wave_id).items())
+    wave = cb.waves.get(wave_id)
+    shape = (cb.survey_id, cb.scale, items, respondent, cb.team_join, cb.exclude,
+             bool(cb.waves), (wave.period_start, wave.close_date) if wave else sorted(cb.waves))
+    return hashlib.sha256(repr(shape).encode()).hexdigest()[:24]

@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -340,7 +341,9 @@ def _run(
             return [_render_task(task) for task in tasks]
         forkable = "fork" in multiprocessing.get_all_start_methods()
         if forkable and not charts.engine_started():
-            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=500) as pool:
+            with multiprocessing.get_context("fork").Pool(
+                workers, _default_signals, maxtasksperchild=500
+            ) as pool:
                 return pool.map(_render_task, tasks, chunksize=chunks)
         if source is None:
             return [_render_task(task) for task in tasks]
@@ -349,6 +352,13 @@ def _run(
             return pool.map(_render_task, tasks, chunksize=chunks)
     finally:
         _MARTS = None
+
+
+def _default_signals() -> None:
+    """A forked worker drops the handlers it inherited (Dagster's turn SIGTERM, which ends
+    the pool's workers, into an exception and a stack trace on the console)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _open_marts(path: Path, min_group_size: int) -> None:

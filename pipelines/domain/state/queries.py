@@ -36,3 +36,22 @@ def conservation_breaks(con: duckdb.DuckDBPyConnection) -> tuple[int, list[tuple
 def input_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Every raw file in use, with its content hash (recorded with the published marts)."""
     return dict(con.execute("SELECT path, file_hash FROM file_registry ORDER BY path").fetchall())
+
+
+def state_version(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of what the marts read from the state: equal digests, equal marts inputs.
+
+    Each file's load record (which version of it is in use, and its counts), the codebooks'
+    items and waves, and an order-free digest of the roster and lineage rows. Costs one
+    scan of the roster; the answers are identified by their files' load records."""
+    import hashlib
+
+    parts = [
+        con.execute("SELECT * FROM file_loads ORDER BY path").fetchall(),
+        con.execute("SELECT * FROM items ORDER BY ALL").fetchall(),
+        con.execute("SELECT * FROM waves ORDER BY ALL").fetchall(),
+        con.execute("SELECT count(*), sum(hash(r)::HUGEINT) FROM roster r").fetchall(),
+        con.execute("SELECT count(*), sum(hash(l)::HUGEINT) FROM lineage l").fetchall(),
+        con.execute("SELECT count(*), sum(hash(q)::HUGEINT) FROM quarantine q").fetchall(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]

@@ -8,6 +8,7 @@ map and the codebooks are small and are re-read on every run.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from pipelines.domain import ingest
 from pipelines.domain.comments import RosterNames
+from pipelines.domain.config.codebook import wave_fingerprint
 from pipelines.domain.config.workspace import Workspace
 from pipelines.domain.ingest.inventory import file_sha256, scan_surveys
 from pipelines.domain.ingest.loading import FileOutcome, load_file
@@ -28,7 +30,7 @@ from pipelines.domain.ingest.roster import (
 from pipelines.domain.state import db as state
 
 #: Bump when parsing or validation changes, so every file is loaded again.
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 
 
 @dataclass
@@ -81,7 +83,6 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
         seen = set()
         for survey in surveys:
             codebook = codebooks[survey.survey_id]
-            codebook_hash = file_sha256(survey.codebook_path) if survey.codebook_path.exists() else "none"
             for raw in survey.files:
                 seen.add(raw.path)
                 summary.files_seen += 1
@@ -90,7 +91,11 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
                     file_hash = known[2]
                 else:
                     file_hash = file_sha256(ws.home / raw.path)
-                load_key = f"{file_hash}:{codebook_hash}:{LOADER_VERSION}:{settings.max_comment_length}"
+                # the codebook counts only as far as it shapes this wave's parsing: a label
+                # renamed, or the next wave declared, re-ingests nothing
+                shape = ("invalid:" + hashlib.sha256(str(codebook).encode()).hexdigest()[:16] if isinstance(codebook, Exception)
+                         else wave_fingerprint(codebook, raw.wave_id))
+                load_key = f"{file_hash}:{shape}:{LOADER_VERSION}:{settings.max_comment_length}"
                 if known and known[3] == load_key:
                     summary.files_unchanged += 1
                     if known[:2] != (raw.size, raw.mtime):
