@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--full", action="store_true",
                      help="materialize every asset, even those that Dagster finds up to date")
+    backfill = sub.add_parser(
+        "backfill", help="parse chosen waves again (and rebuild what follows), changed or not"
+    )
+    backfill.add_argument("--waves", required=True,
+                          help="comma-separated <survey>/<wave>, e.g. engagement/2026-05")
     ui = sub.add_parser("ui", help="start the Dagster UI (webserver and daemon) on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     serve = sub.add_parser(
@@ -66,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         "init": _init,
         "demo": _demo,
         "run": _run,
+        "backfill": _run,
         "ui": _ui,
         "serve": _serve,
         "sql": _sql,
@@ -115,7 +121,8 @@ def _run(ws: Workspace, args=None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with run_lock(ws.lock_file):
-            return _execute(ws, full=bool(getattr(args, "full", False)))
+            return _execute(ws, full=bool(getattr(args, "full", False)),
+                            waves=getattr(args, "waves", None))
     except WorkspaceBusy as exc:
         print(f"tandem: {exc}", file=sys.stderr)
         return 3
@@ -125,11 +132,11 @@ def _run(ws: Workspace, args=None) -> int:
         return 130
 
 
-def _execute(ws: Workspace, full: bool = False) -> int:
+def _execute(ws: Workspace, full: bool = False, waves: str | None = None) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.defs.freshness import plan_run
+    from pipelines.defs.freshness import backfill_plan, full_selection, plan_run
     from pipelines.defs.run_alerts import describe_failure, failure_summary, recover_dead_runs
     from pipelines.domain.publish.guard import LAUNCHED_BY_TAG, alert_run_failure
 
@@ -144,8 +151,15 @@ def _execute(ws: Workspace, full: bool = False) -> int:
             dead = instance.get_run_by_id(run_id)
             if dead.tags.get(LAUNCHED_BY_TAG) == "cli":  # the daemon's sensor alerts on its own runs
                 alert_run_failure(ws, failure_summary(instance, dead))
-        plan = plan_run(instance, definitions.resolve_asset_graph(), ws)
-        if plan.nothing_to_do and not full:
+        graph = definitions.resolve_asset_graph()
+        try:
+            plan = (backfill_plan(instance, graph, ws, waves.split(",")) if waves
+                    else full_selection(instance, graph, ws) if full
+                    else plan_run(instance, graph, ws))
+        except ValueError as exc:
+            print(f"tandem: {exc}", file=sys.stderr)
+            return 2
+        if plan.nothing_to_do:
             print("Nothing changed since the last run (inputs and code as Dagster last saw "
                   "them): nothing to do.")
             print(f"Marts:   {ws.marts_file}")
@@ -153,11 +167,11 @@ def _execute(ws: Workspace, full: bool = False) -> int:
         for asset, reason in plan.reasons.items():
             print(f"{asset}: {reason}")
         result = job.execute_in_process(
-            asset_selection=None if full else plan.assets,
+            asset_selection=plan.assets,
+            tags={**plan.tags(instance), LAUNCHED_BY_TAG: "cli"},
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            tags={LAUNCHED_BY_TAG: "cli"},
         )
         failure = None
         if not result.success:

@@ -4,16 +4,19 @@ Each asset wires domain functions together and reports what it did as metadata; 
 marts are one asset each (built together by `marts_build`), described by their YAML.
 """
 
+import hashlib
 import time
 
 import dagster as dg
 
+from pipelines.defs.freshness import REPARSE_TAG
 from pipelines.defs.resources import TandemWorkspace
 from pipelines.defs.sources import (
     INGEST_CODE,
     MARTS_CODE,
     PUBLISH_CODE,
     REPORT_CODE,
+    WAVES,
     codebooks,
     raw_exports,
     rosters,
@@ -25,8 +28,8 @@ from pipelines.domain.marts.build import build_marts
 from pipelines.domain.marts.checks import CHECK_DESCRIPTIONS, check_names, run_checks
 from pipelines.domain.marts.contract import Contract, contracts
 from pipelines.domain.publish.atomic import build_path, clean_stale_builds, publish, write_meta
-from pipelines.domain.state.queries import input_hashes, state_version
-from pipelines.domain.state.refresh import refresh_state
+from pipelines.domain.state.queries import input_hashes, reference_version, wave_version
+from pipelines.domain.state.refresh import refresh_reference, refresh_waves
 
 POOL = "duckdb"
 
@@ -38,11 +41,44 @@ POOL = "duckdb"
 def survey_state(
     context: dg.AssetExecutionContext, tandem: TandemWorkspace
 ) -> dg.MaterializeResult:
-    """Parse new or changed exports, validate every row with Great Expectations,
-    quarantine bad rows and update the respondent-level state database."""
+    """The reference data of the state: rosters (validated with Great Expectations and
+    pseudonymized), the lineage map and the codebooks' items and waves; the rows of a
+    wave withdrawn from data/raw/ are removed."""
     ws = tandem.workspace()
     started = time.perf_counter()
-    summary = refresh_state(ws, tandem.pseudonym_key(), log=context.log.info)
+    summary = refresh_reference(ws, tandem.pseudonym_key(), log=context.log.info)
+    for warning in summary.warnings:
+        context.log.warning(warning)
+    with tandem.connect(ws.state_file) as con:
+        version = reference_version(con)
+    return dg.MaterializeResult(
+        # a content digest: the same reference data again leaves the marts fresh
+        data_version=dg.DataVersion(version),
+        metadata={
+            "files_removed": len(summary.files_removed),
+            "elapsed_s": round(time.perf_counter() - started, 3),
+        },
+    )
+
+
+@dg.asset(
+    kinds={"python", "duckdb"}, pool=POOL, group_name="ingest", code_version=INGEST_CODE,
+    deps=[raw_exports, codebooks, tandem_settings], partitions_def=WAVES,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def wave_state(
+    context: dg.AssetExecutionContext, tandem: TandemWorkspace
+) -> dg.MaterializeResult:
+    """One wave's exports: parse the new or changed ones, validate every row with Great
+    Expectations, quarantine bad rows and store the accepted answers. No other wave's
+    rows are touched. One run builds a range of waves."""
+    ws = tandem.workspace()
+    started = time.perf_counter()
+    waves = set(context.partition_keys)
+    # `tandem backfill` names the waves to parse again even where nothing changed
+    reparse = set(filter(None, context.run.tags.get(REPARSE_TAG, "").split(",")))
+    summary = refresh_waves(ws, tandem.pseudonym_key(), waves, log=context.log.info,
+                            reparse=reparse & waves)
     for warning in summary.warnings:
         context.log.warning(warning)
     if not summary.files_loaded:
@@ -50,11 +86,13 @@ def survey_state(
             f"No new or changed files: {summary.files_unchanged} unchanged, nothing parsed"
         )
     with tandem.connect(ws.state_file) as con:
-        version = state_version(con)
+        version = "+".join(wave_version(con, *w.split("/", 1)) for w in sorted(waves))
     return dg.MaterializeResult(
-        # the state's content digest: re-ingesting to the same state leaves the marts fresh
-        data_version=dg.DataVersion(version),
+        # a content digest of the waves' load records: re-parsing to the same rows leaves
+        # the marts fresh
+        data_version=dg.DataVersion(hashlib.sha256(version.encode()).hexdigest()[:24]),
         metadata={
+            "waves": dg.MetadataValue.json(sorted(waves)),
             "files_seen": summary.files_seen,
             "files_parsed": len(summary.files_loaded),
             "files_unchanged": summary.files_unchanged,
@@ -65,7 +103,7 @@ def survey_state(
             "rows_excluded": sum(o.rows_excluded for o in summary.outcomes),
             "rows_quarantined": sum(o.rows_quarantined for o in summary.outcomes),
             "elapsed_s": round(time.perf_counter() - started, 3),
-        }
+        },
     )
 
 
@@ -79,7 +117,7 @@ def _mart_spec(contract: Contract) -> dg.AssetSpec:
     ])
     return dg.AssetSpec(
         key=contract.table, description=contract.description,
-        deps=[survey_state, tandem_settings], code_version=MARTS_CODE,
+        deps=[survey_state, wave_state, tandem_settings], code_version=MARTS_CODE,
         group_name="marts", kinds={"duckdb"},
         metadata={"dagster/column_schema": schema, "model": f"sql/{contract.table}.sql"},
     )

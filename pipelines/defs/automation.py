@@ -25,10 +25,11 @@ def _plan(context) -> RunPlan:
     return plan_run(context.instance, context.repository_def.asset_graph, Workspace.resolve())
 
 
-def _request(plan: RunPlan, run_key: str) -> dg.RunRequest:
+def _request(context, plan: RunPlan, run_key: str) -> dg.RunRequest:
+    why = "; ".join(f"{a}: {r}" for a, r in plan.reasons.items())
     return dg.RunRequest(
         run_key=run_key, asset_selection=plan.assets,
-        tags={"tandem/stale": "; ".join(f"{a}: {r}" for a, r in plan.reasons.items())[:1000]},
+        tags={**plan.tags(context.instance), "tandem/stale": why[:1000]},
     )
 
 
@@ -43,7 +44,7 @@ def tandem_nightly_schedule(context: dg.ScheduleEvaluationContext):
     if plan.nothing_to_do:
         return dg.SkipReason(NOTHING_NEW)
     moment = context.scheduled_execution_time
-    return _request(plan, f"{moment.isoformat() if moment else 'now'}:{plan.key}")
+    return _request(context, plan, f"{moment.isoformat() if moment else 'now'}:{plan.key}")
 
 
 @dg.sensor(
@@ -55,7 +56,7 @@ def raw_files_sensor(context: dg.SensorEvaluationContext):
     plan = _plan(context)
     if plan.nothing_to_do:
         return dg.SkipReason(NOTHING_NEW)
-    return _request(plan, plan.key)  # one run per state of the inputs, even if it fails
+    return _request(context, plan, plan.key)  # one run per state of the inputs, even if it fails
 
 
 defs = dg.Definitions(jobs=[nightly], schedules=[tandem_nightly_schedule],

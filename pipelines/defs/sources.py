@@ -25,15 +25,31 @@ DESCRIPTIONS = {
 }
 
 
+#: One partition per wave that has an export: `<survey>/<wave>`, e.g. `engagement/2026-05`.
+#: `plan_run` adds a wave's partition when its folder appears and deletes it when withdrawn.
+WAVES = dg.DynamicPartitionsDefinition(name="waves")
+
+
 def _source(name: str) -> dg.SourceAsset:
     @dg.observable_source_asset(name=name, group_name="inputs", description=DESCRIPTIONS[name])
     def observe(tandem: TandemWorkspace) -> dg.DataVersion:
-        return dg.DataVersion(input_fingerprints(tandem.workspace())[name])
+        return dg.DataVersion(input_fingerprints(tandem.workspace()).inputs[name])
 
     return observe
 
 
-raw_exports, rosters, codebooks, tandem_settings = (_source(name) for name in INPUTS)
+rosters, codebooks, tandem_settings = (_source(name) for name in INPUTS)
+
+
+@dg.observable_source_asset(
+    name="raw_exports", partitions_def=WAVES, group_name="inputs",
+    description=DESCRIPTIONS["raw_exports"],
+)
+def raw_exports(context, tandem: TandemWorkspace) -> dg.DataVersionsByPartition:
+    known = set(context.instance.get_dynamic_partitions(WAVES.name))
+    waves = input_fingerprints(tandem.workspace()).waves
+    return dg.DataVersionsByPartition(
+        {wave: dg.DataVersion(v) for wave, v in waves.items() if wave in known})
 
 
 def code_version(*parts: str) -> str:

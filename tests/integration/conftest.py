@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 import pipelines.defs as defs_package
+from pipelines.defs.freshness import full_selection
 from pipelines.defs.resources import TandemWorkspace
 from pipelines.domain.config.workspace import Workspace
 from pipelines.domain.demo import generate_demo
@@ -22,10 +23,15 @@ def load_definitions() -> dg.Definitions:
 def materialize_all(home: Path, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     """Materialize every asset and run every check on the workspace at `home`."""
     definitions = load_definitions()
+    instance = instance or dg.DagsterInstance.ephemeral()
+    # every asset, and every wave partition in one run (as `tandem run --full` does)
+    plan = full_selection(instance, definitions.resolve_asset_graph(), Workspace(home))
     return dg.materialize(
         [*definitions.assets, *definitions.asset_checks],
+        selection=plan.assets,
+        tags=plan.tags(instance),
         resources={"tandem": TandemWorkspace(home=str(home))},
-        instance=instance or dg.DagsterInstance.ephemeral(),
+        instance=instance,
         raise_on_error=False,
     )
 

@@ -1,9 +1,9 @@
 """A run does only what changed, as Dagster's data and code versions say.
 
-One workspace goes through a night's sequence of runs, each planned by `plan_run` (observe
-the inputs, ask Dagster what is stale) exactly as `tandem run`, the schedule and the sensor
-do, and executed on one Dagster instance. The event log then says what each run
-materialized. At the end the marts equal a from-scratch run's (the `demo_run` fixture).
+One workspace goes through a sequence of nights, each planned by `plan_run` (observe the
+inputs, ask Dagster what is stale) exactly as `tandem run`, the schedule and the sensor do,
+and executed on one Dagster instance. The event log says what each run materialized, and
+for which wave partitions. At the end the marts equal a from-scratch run's (`demo_run`).
 """
 
 import os
@@ -11,14 +11,16 @@ import shutil
 from dataclasses import dataclass, field
 
 import dagster as dg
+import duckdb
 import pytest
 
-from pipelines.defs.freshness import plan_run
+from pipelines.defs.freshness import backfill_plan, plan_run
 from pipelines.defs.resources import TandemWorkspace
 from tests.golden import golden
 from tests.integration.conftest import load_definitions, new_workspace
 
 LATER_WAVE = "engagement/2026-05"
+PULSE = "pulse/2026-11"
 LABEL = "I can count on my manager to keep their commitments."
 
 
@@ -26,31 +28,50 @@ LABEL = "I can count on my manager to keep their commitments."
 class Night:
     planned: list[str]
     materialized: list[str] = field(default_factory=list)
+    waves: list[str] = field(default_factory=list)  # wave_state partitions materialized
+    wave_state: dict = field(default_factory=dict)
     survey_state: dict = field(default_factory=dict)
+    marts_waves: list[str] = field(default_factory=list)
 
 
-def _run(ws, instance, definitions) -> Night:
-    plan = plan_run(instance, definitions.resolve_asset_graph(), ws)
+def _run(ws, instance, definitions, plan=None) -> Night:
+    graph = definitions.resolve_asset_graph()
+    plan = plan or plan_run(instance, graph, ws)
     night = Night([k.to_user_string() for k in plan.assets])
     if plan.nothing_to_do:
         return night
     result = dg.materialize(
         [*definitions.assets, *definitions.asset_checks], selection=plan.assets,
-        resources={"tandem": TandemWorkspace(home=str(ws.home))}, instance=instance,
+        tags=plan.tags(instance), resources={"tandem": TandemWorkspace(home=str(ws.home))},
+        instance=instance,
     )
     for event in result.get_asset_materialization_events():
-        night.materialized.append(event.asset_key.to_user_string())
-        if event.asset_key.to_user_string() == "survey_state":
-            night.survey_state = {k: v.value for k, v in event.materialization.metadata.items()}
+        name = event.asset_key.to_user_string()
+        night.materialized.append(name)
+        metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+        if name == "wave_state":
+            night.waves.append(event.partition)
+            night.wave_state = metadata
+        elif name == "survey_state":
+            night.survey_state = metadata
+    with duckdb.connect(str(ws.marts_file), read_only=True) as con:
+        night.marts_waves = [w for (w,) in con.execute(
+            "SELECT DISTINCT wave_id FROM mart_team_construct_scores ORDER BY 1").fetchall()]
     return night
+
+
+def _move(source, target):
+    shutil.move(source, target)
 
 
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
     ws = new_workspace(tmp_path_factory.mktemp("nights"))
     aside = ws.home / "aside"
-    shutil.move(ws.surveys_dir / LATER_WAVE, aside)  # the later wave arrives on night 5
+    aside.mkdir()
+    _move(ws.surveys_dir / LATER_WAVE, aside / "later")  # the later wave arrives on night 6
     instance, definitions = dg.DagsterInstance.ephemeral(), load_definitions()
+    graph = definitions.resolve_asset_graph()
     codebook = ws.surveys_dir / "engagement" / "codebook.yaml"
     runs = {"first": _run(ws, instance, definitions)}
     runs["nothing new"] = _run(ws, instance, definitions)
@@ -61,17 +82,26 @@ def nights(tmp_path_factory):
     runs["label renamed"] = _run(ws, instance, definitions)
     codebook.write_text(codebook.read_text().replace(LABEL.replace("their", "the"), LABEL))
     runs["label back"] = _run(ws, instance, definitions)
-    shutil.move(aside, ws.surveys_dir / LATER_WAVE)
+    _move(aside / "later", ws.surveys_dir / LATER_WAVE)
     runs["new wave"] = _run(ws, instance, definitions)
     runs["after the new wave"] = _run(ws, instance, definitions)
+    runs["backfill"] = _run(ws, instance, definitions, backfill_plan(instance, graph, ws, [PULSE]))
+    _move(ws.surveys_dir / PULSE, aside / "pulse")
+    runs["withdrawn"] = _run(ws, instance, definitions)
+    runs["partitions after withdrawal"] = instance.get_dynamic_partitions("waves")
+    _move(aside / "pulse", ws.surveys_dir / PULSE)
+    runs["returned"] = _run(ws, instance, definitions)
+    runs["partitions"] = instance.get_dynamic_partitions("waves")
     return ws, runs
 
 
 def test_the_first_run_materializes_everything(nights):
     _, runs = nights
-    assert {"survey_state", "published_marts", "leadership_reports"} <= set(
-        runs["first"].materialized)
-    assert runs["first"].survey_state["files_parsed"] == 2
+    first = runs["first"]
+    assert {"survey_state", "wave_state", "published_marts", "leadership_reports"} <= set(
+        first.materialized)
+    assert sorted(first.waves) == ["engagement/2025-11", PULSE]
+    assert first.wave_state["files_parsed"] == 2
 
 
 def test_a_night_with_nothing_new_runs_nothing(nights):
@@ -84,18 +114,39 @@ def test_a_renamed_label_reingests_nothing(nights):
     _, runs = nights
     for night in ("label renamed", "label back"):
         run = runs[night]
-        assert run.survey_state["files_parsed"] == 0, night
-        assert run.survey_state["files_unchanged"] == 2, night
+        assert run.wave_state["files_parsed"] == 0, night
+        assert run.wave_state["files_unchanged"] == 2, night
         # the item's text is in the marts, so they are rebuilt (from the state, in seconds)
         assert "published_marts" in run.materialized
 
 
-def test_a_new_wave_parses_only_its_own_file(nights):
+def test_a_new_wave_is_a_new_partition_and_parses_only_its_own_file(nights):
     _, runs = nights
     run = runs["new wave"]
-    assert run.survey_state["files_parsed"] == 1
-    assert run.survey_state["files_unchanged"] == 2
+    assert run.waves == [LATER_WAVE], "no other wave's partition is materialized"
+    assert run.wave_state["files_parsed"] == 1 and run.wave_state["files_seen"] == 1
+    assert "survey_state" in run.materialized  # the codebook's undeclared waves may move
     assert {"published_marts", "leadership_reports"} <= set(run.materialized)
+    assert LATER_WAVE.split("/")[1] in run.marts_waves
+    assert runs["partitions"] == ["engagement/2025-11", LATER_WAVE, PULSE]  # pulse came back
+
+
+def test_a_backfill_parses_the_chosen_wave_again(nights):
+    _, runs = nights
+    run = runs["backfill"]
+    assert run.waves == [PULSE]
+    assert run.wave_state["files_parsed"] == 1
+    assert "published_marts" in run.materialized
+
+
+def test_a_withdrawn_wave_leaves_the_partitions_and_the_marts(nights):
+    _, runs = nights
+    run = runs["withdrawn"]
+    assert PULSE not in runs["partitions after withdrawal"]
+    assert run.survey_state["files_removed"] == 1 and run.waves == []
+    assert PULSE.split("/")[1] not in run.marts_waves
+    assert runs["returned"].waves == [PULSE]
+    assert PULSE.split("/")[1] in runs["returned"].marts_waves
 
 
 def test_the_marts_equal_a_from_scratch_run(nights, demo_run, tmp_path):

@@ -111,20 +111,23 @@ def test_inspect_json_describes_a_demo_export(demo):
     assert report["mapped_items"], "the codebook maps the item columns"
 
 
-def test_a_second_run_parses_nothing_and_republishes_the_same_marts(demo):
+def test_a_second_run_with_nothing_new_runs_nothing_and_leaves_the_marts(demo):
     ws, _ = demo
     before = marts_hash(ws.marts_file)
+    published_at = ws.marts_file.stat().st_mtime_ns
+    with dg.DagsterInstance.from_config(str(ws.dagster_home)) as instance:
+        runs = len(instance.get_runs())
     started = time.monotonic()
     done = tandem(ws.home, "run")
     print(f"\n[cli] second tandem run: {time.monotonic() - started:.1f} s")
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "No new or changed files" in done.stdout + done.stderr
+    assert "Nothing changed since the last run" in done.stdout
     with dg.DagsterInstance.from_config(str(ws.dagster_home)) as instance:
-        event = instance.get_latest_materialization_event(dg.AssetKey("survey_state"))
-        metadata = event.asset_materialization.metadata
-    assert metadata["files_parsed"].value == 0
-    assert metadata["files_unchanged"].value == 3
+        assert len(instance.get_runs()) == runs, "no Dagster run at all"
+        wave = instance.get_latest_materialization_event(dg.AssetKey("wave_state"))
+        assert wave.asset_materialization.metadata["files_parsed"].value == 3
     assert marts_hash(ws.marts_file) == before
+    assert ws.marts_file.stat().st_mtime_ns == published_at, "not even republished"
 
 
 def test_a_missing_key_stops_the_run_with_exit_code_2(demo, tmp_path):

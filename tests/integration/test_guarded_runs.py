@@ -21,6 +21,7 @@ import dagster as dg
 import psutil
 import pytest
 
+from pipelines.defs.freshness import wave_range
 from pipelines.domain.config.workspace import REPO_ROOT, Workspace
 from pipelines.domain.publish.guard import alert_log_file
 from tests.integration.conftest import materialize_all
@@ -28,6 +29,7 @@ from tests.integration.test_cli import marts_hash
 from tests.integration.test_empty_inputs import small_workspace
 
 BIN = Path(sys.executable).parent
+INGEST_STEPS = ("survey_state", "wave_state")
 PULSE = "data/raw/surveys/pulse/2026-11/pulse_responses.csv"
 
 
@@ -84,19 +86,20 @@ def test_a_failed_run_alerts_and_status_shows_its_step_and_error(ws):
     state = ws.state_file.read_bytes()
     ws.state_file.write_bytes(b"not a database")
     try:
-        done = tandem(ws, "run")
+        done = tandem(ws, "run", "--full")  # nothing changed: only a full run reads the state
     finally:
         ws.state_file.write_bytes(state)
     assert done.returncode == 1
-    assert "failed in step survey_state" in done.stderr, done.stderr[-3000:]
     [alert] = alerts(ws)
-    assert alert["alert_type"] == "run_failed" and alert["step"] == "survey_state"
+    assert alert["alert_type"] == "run_failed" and alert["step"] in INGEST_STEPS
+    assert f"failed in step {alert['step']}" in done.stderr, done.stderr[-3000:]
     assert "not a valid DuckDB database" in alert["error"] and alert["delivered"] is True
     delivered = [json.loads(x) for x in (ws.home / "delivered.jsonl").read_text().splitlines() if x]
     # the data alerts of the first run's publish, then this run's failure
     assert [d["run_id"] for d in delivered if d["alert_type"] == "run_failed"] == [alert["run_id"]]
     status = tandem(ws, "status").stdout
-    assert "last failure: " in status and f"run {alert['run_id']} failed in step survey_state" in status
+    assert "last failure: " in status
+    assert f"run {alert['run_id']} failed in step {alert['step']}" in status
     assert "daemon: not running" in status and "nightly schedule (tandem_nightly_schedule): off" in status
 
 
@@ -209,9 +212,12 @@ def _window(ws: Workspace, run_id: str) -> tuple[float, float]:
 
 
 def _launch(ws: Workspace) -> subprocess.Popen:
+    """The whole job over every wave partition, launched outside the CLI (as the UI does)."""
+    with dg.DagsterInstance.from_config(str(ws.dagster_home)) as instance:
+        tags = wave_range(instance, instance.get_dynamic_partitions("waves"))
     return subprocess.Popen([str(BIN / "dagster"), "job", "launch", "-m", "pipelines.definitions",
-                             "-j", "tandem_nightly"], cwd=REPO_ROOT, env=env_for(ws),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "-j", "tandem_nightly", "--tags", json.dumps(tags)], cwd=REPO_ROOT,
+                            env=env_for(ws), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def test_serve_runs_unattended_never_interleaves_with_a_cli_run_and_alerts_on_failure(ws):
@@ -228,7 +234,8 @@ def test_serve_runs_unattended_never_interleaves_with_a_cli_run_and_alerts_on_fa
         assert "nightly schedule (tandem_nightly_schedule): on" in status
         assert "new-file sensor (raw_files_sensor): on" in status
         assert "failure alerts (run_failure_alert): on" in status
-        # the sensor sees the workspace's files for the first time and starts a run by itself
+        # the sensor sees an export change and starts a run by itself
+        drop_last_response(ws)
         sensed = _wait_for(lambda: [r for r in _runs(ws) if r.run_id not in known and r.is_finished],
                            300, "the sensor's run")
         assert [r.status for r in sensed] == [dg.DagsterRunStatus.SUCCESS]
@@ -237,7 +244,7 @@ def test_serve_runs_unattended_never_interleaves_with_a_cli_run_and_alerts_on_fa
 
         # a daemon run and a CLI run, started at once, never interleave
         launch = _launch(ws)
-        cli = tandem(ws, "run")
+        cli = tandem(ws, "run", "--full")  # a whole run, whatever the daemon's run did
         assert launch.wait(timeout=300) == 0
         assert cli.returncode in (0, 3), cli.stderr[-3000:]
         new = _wait_for(lambda: (rs := [r for r in _runs(ws) if r.run_id not in known])
@@ -260,7 +267,7 @@ def test_serve_runs_unattended_never_interleaves_with_a_cli_run_and_alerts_on_fa
         finally:
             ws.state_file.write_bytes(state)
         timings["failure_alerted_s"] = time.monotonic() - failed_at
-        assert alert["step"] == "survey_state" and alert["delivered"] is True
+        assert alert["step"] in INGEST_STEPS and alert["delivered"] is True
         assert "not a valid DuckDB database" in alert["error"]
     finally:
         stop_s, alive = _stop(serve, signal.SIGTERM)

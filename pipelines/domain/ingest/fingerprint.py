@@ -1,9 +1,10 @@
 """The versions of a workspace's inputs: what a run depends on, as content fingerprints.
 
-Four inputs, each with one fingerprint (Dagster records them as the data versions of the
-observable source assets, and decides from them what is stale):
+Four inputs (Dagster records their fingerprints as the data versions of the observable
+source assets, and decides from them what is stale):
 
-- `raw_exports`: every survey export under `data/raw/surveys/<survey>/<wave>/`;
+- `raw_exports`: the survey exports under `data/raw/surveys/<survey>/<wave>/`, one
+  fingerprint per wave (the `waves` partitions);
 - `rosters`: the roster files and the lineage map;
 - `codebooks`: every survey's `codebook.yaml`, as parsed (comments and layout do not count);
 - `tandem_settings`: `tandem.yaml` as parsed, and the pseudonym key's digest.
@@ -19,14 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from pipelines.domain.config.workspace import Workspace
-from pipelines.domain.ingest.inventory import file_sha256, scan_surveys
+from pipelines.domain.ingest.inventory import file_sha256, scan_surveys, wave_key
 
-INPUTS = ("raw_exports", "rosters", "codebooks", "tandem_settings")
+#: The unpartitioned inputs; `raw_exports` is partitioned by wave.
+INPUTS = ("rosters", "codebooks", "tandem_settings")
 CACHE_NAME = "file_hashes.json"
 
 
@@ -61,12 +64,21 @@ class HashCache:
         os.replace(tmp, self.path)
 
 
-def input_fingerprints(ws: Workspace) -> dict[str, str]:
-    """The fingerprint of each input in `INPUTS` (a missing input has a fingerprint too)."""
+@dataclass(frozen=True)
+class Fingerprints:
+    inputs: dict[str, str]  # rosters, codebooks, tandem_settings -> fingerprint
+    waves: dict[str, str]  # `<survey>/<wave>` -> fingerprint of its exports (raw_exports)
+
+
+def input_fingerprints(ws: Workspace) -> Fingerprints:
+    """The fingerprint of each input, and of each wave's exports (a missing input has one too)."""
     cache = HashCache(ws.state_dir / CACHE_NAME)
     surveys = scan_surveys(ws.home, ws.surveys_dir)
-    exports = [(raw.path, cache.sha256(ws.home / raw.path))
-               for survey in surveys for raw in survey.files]
+    waves: dict[str, list] = {}
+    for survey in surveys:
+        for raw in survey.files:
+            waves.setdefault(wave_key(raw.survey_id, raw.wave_id), []).append(
+                (raw.path, cache.sha256(ws.home / raw.path)))
     rosters = [(_rel(ws, p), cache.sha256(p))
                for p in sorted(ws.roster_dir.glob("*.csv")) if ws.roster_dir.is_dir()]
     if ws.lineage_file.is_file():
@@ -76,8 +88,11 @@ def input_fingerprints(ws: Workspace) -> dict[str, str]:
     settings = [("tandem.yaml", _parsed_yaml_digest(ws.settings_file)),
                 ("pseudonym.key", cache.sha256(ws.key_file) if ws.key_file.is_file() else "none")]
     cache.save()
-    return {name: _digest(pairs) for name, pairs in zip(
-        INPUTS, (exports, rosters, codebooks, settings), strict=True)}
+    return Fingerprints(
+        inputs={"rosters": _digest(rosters), "codebooks": _digest(codebooks),
+                "tandem_settings": _digest(settings)},
+        waves={wave: _digest(files) for wave, files in waves.items()},
+    )
 
 
 def _rel(ws: Workspace, path: Path) -> str:

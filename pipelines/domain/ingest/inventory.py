@@ -65,3 +65,13 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
         while block := handle.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+def wave_key(survey_id: str, wave_id: str) -> str:
+    """A wave's name across surveys (the Dagster partition key): `<survey>/<wave>`."""
+    return f"{survey_id}/{wave_id}"
+
+
+def wave_keys(surveys: list[Survey]) -> list[str]:
+    """Every wave that has at least one export, in the surveys' and waves' folder order."""
+    return list(dict.fromkeys(wave_key(f.survey_id, f.wave_id) for s in surveys for f in s.files))

@@ -38,20 +38,35 @@ def input_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT path, file_hash FROM file_registry ORDER BY path").fetchall())
 
 
-def state_version(con: duckdb.DuckDBPyConnection) -> str:
-    """A digest of what the marts read from the state: equal digests, equal marts inputs.
+def reference_version(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of the state's reference data: the codebooks' items and waves, the roster, the
+    lineage map, their quarantine rows, and which files are in use. Equal digests, equal
+    reference data (the roster is digested in one order-free scan)."""
+    return _digest(con, [
+        "SELECT * FROM items ORDER BY ALL",
+        "SELECT * FROM waves ORDER BY ALL",
+        "SELECT count(*), sum(hash(r)::HUGEINT) FROM roster r",
+        "SELECT count(*), sum(hash(l)::HUGEINT) FROM lineage l",
+        "SELECT count(*), sum(hash(q)::HUGEINT) FROM quarantine q "
+        "WHERE path NOT IN (SELECT path FROM file_loads)",
+        "SELECT path FROM file_registry ORDER BY path",
+    ])
 
-    Each file's load record (which version of it is in use, and its counts), the codebooks'
-    items and waves, and an order-free digest of the roster and lineage rows. Costs one
-    scan of the roster; the answers are identified by their files' load records."""
+
+def wave_version(con: duckdb.DuckDBPyConnection, survey_id: str, wave_id: str) -> str:
+    """A digest of one wave's files as loaded: which version of each is in use, its counts
+    and message. Its rows are identified by that version, so they are not scanned."""
+    return _digest(con, [(
+        "SELECT * FROM file_loads WHERE survey_id = ? AND wave_id = ? ORDER BY path",
+        [survey_id, wave_id],
+    )])
+
+
+def _digest(con: duckdb.DuckDBPyConnection, queries: list) -> str:
     import hashlib
 
-    parts = [
-        con.execute("SELECT * FROM file_loads ORDER BY path").fetchall(),
-        con.execute("SELECT * FROM items ORDER BY ALL").fetchall(),
-        con.execute("SELECT * FROM waves ORDER BY ALL").fetchall(),
-        con.execute("SELECT count(*), sum(hash(r)::HUGEINT) FROM roster r").fetchall(),
-        con.execute("SELECT count(*), sum(hash(l)::HUGEINT) FROM lineage l").fetchall(),
-        con.execute("SELECT count(*), sum(hash(q)::HUGEINT) FROM quarantine q").fetchall(),
-    ]
+    parts = []
+    for query in queries:
+        sql, params = query if isinstance(query, tuple) else (query, [])
+        parts.append(con.execute(sql, params).fetchall())
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]

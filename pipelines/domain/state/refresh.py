@@ -1,9 +1,12 @@
-"""Bring the state database up to date with `data/raw/`, incrementally.
+"""Bring the state database up to date with `data/raw/`, wave by wave.
 
-Only new or changed files are parsed; a file whose size and modification time
-are unchanged is not even hashed. A changed file replaces its earlier rows; a
-rejected file keeps its earlier accepted version in use. Rosters, the lineage
-map and the codebooks are small and are re-read on every run.
+Two steps, each its own asset:
+- `refresh_reference`: the rosters, the lineage map and the codebooks (small, re-read
+  whenever one of them changed), and the rows of waves that were withdrawn from `data/raw/`;
+- `refresh_waves`: the exports of the chosen waves (the Dagster partitions that are stale).
+  Only new or changed files are parsed (a file's load key is its content hash and what the
+  codebook says about its wave); a changed file replaces its earlier rows; a rejected file
+  keeps its earlier accepted version in use. No other wave's rows are touched.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pipelines.domain import ingest
 from pipelines.domain.comments import RosterNames
 from pipelines.domain.config.codebook import wave_fingerprint
 from pipelines.domain.config.workspace import Workspace
-from pipelines.domain.ingest.inventory import file_sha256, scan_surveys
+from pipelines.domain.ingest.inventory import file_sha256, scan_surveys, wave_key
 from pipelines.domain.ingest.loading import FileOutcome, load_file
 from pipelines.domain.ingest.roster import (
     QUARANTINE_COLUMNS,
@@ -48,23 +51,24 @@ class RefreshSummary:
 
 
 def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print) -> RefreshSummary:
-    settings = ws.settings()
+    """Both steps over every wave (what a from-scratch run does)."""
+    summary = refresh_reference(ws, key, log)
+    waves = refresh_waves(ws, key, None, log)
+    waves.warnings[:0] = summary.warnings
+    waves.files_removed[:0] = summary.files_removed
+    return waves
+
+
+def refresh_reference(ws: Workspace, key: bytes, log: Callable[[str], None] = print) -> RefreshSummary:
+    """Rosters, lineage, the codebooks' items and waves; forget the waves no longer in data/raw/."""
     summary = RefreshSummary()
     with state.connect(ws.state_file, ws.duckdb_config()) as con:
-        rosters = _refresh_rosters(ws, key, con, summary)
-        # one name index for the run: every file's comments are masked against it
-        roster_names = RosterNames(frozenset().union(*(r.full_names for r in rosters))
-                                   if rosters else frozenset())
+        _refresh_rosters(ws, key, con, summary)
         surveys = scan_surveys(ws.home, ws.surveys_dir)
-        codebooks, items, waves = {}, [], []
-        for survey in surveys:
-            try:
-                codebook = ingest.load_codebook(survey.codebook_path)
-            except (ingest.CodebookError, FileNotFoundError) as exc:
-                summary.warnings.append(f"{survey.survey_id}: codebook rejected: {exc}")
-                codebooks[survey.survey_id] = exc
+        items, waves = [], []
+        for survey, codebook in _codebooks(surveys, summary).items():
+            if isinstance(codebook, Exception):
                 continue
-            codebooks[survey.survey_id] = codebook
             items += [{"survey_id": survey.survey_id, "item_id": i.id, "construct": i.construct,
                        "reverse": i.reverse, "scale_min": i.scale.min, "scale_max": i.scale.max,
                        "item_text": i.text} for i in codebook.items if i.role == "item"]
@@ -77,13 +81,35 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
                           for w in sorted({f.wave_id for f in survey.files})]
         state.replace_table(con, "items", pd.DataFrame(items))
         state.replace_table(con, "waves", pd.DataFrame(waves))
+        present = {wave_key(f.survey_id, f.wave_id) for s in surveys for f in s.files}
+        for (path,) in con.execute("SELECT path FROM file_registry ORDER BY path").fetchall():
+            if _wave_of(path) not in present:  # a withdrawn wave: its rows go with it
+                state.forget_file(con, path)
+                summary.files_removed.append(path)
+                log(f"{path}: its wave was withdrawn from data/raw/; its rows were removed")
+    return summary
 
+
+def refresh_waves(ws: Workspace, key: bytes, chosen: set[str] | None,
+                  log: Callable[[str], None] = print,
+                  reparse: set[str] = frozenset()) -> RefreshSummary:
+    """Load the new or changed exports of the `chosen` waves (`survey/wave`; None: all), and
+    every export of the waves in `reparse`, changed or not (a backfill)."""
+    settings = ws.settings()
+    summary = RefreshSummary()
+    with state.connect(ws.state_file, ws.duckdb_config()) as con:
+        # the roster's names, one index for the run: every comment is masked against it
+        roster_names = RosterNames(_roster_names(ws, key))
+        surveys = scan_surveys(ws.home, ws.surveys_dir)
+        codebooks = _codebooks(surveys, RefreshSummary())
         registry = {r[0]: r[1:] for r in con.execute(
             "SELECT path, size, mtime, file_hash, load_key FROM file_registry").fetchall()}
         seen = set()
         for survey in surveys:
-            codebook = codebooks[survey.survey_id]
+            codebook = codebooks[survey]
             for raw in survey.files:
+                if chosen is not None and wave_key(raw.survey_id, raw.wave_id) not in chosen:
+                    continue
                 seen.add(raw.path)
                 summary.files_seen += 1
                 known = registry.get(raw.path)
@@ -93,10 +119,12 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
                     file_hash = file_sha256(ws.home / raw.path)
                 # the codebook counts only as far as it shapes this wave's parsing: a label
                 # renamed, or the next wave declared, re-ingests nothing
-                shape = ("invalid:" + hashlib.sha256(str(codebook).encode()).hexdigest()[:16] if isinstance(codebook, Exception)
+                shape = ("invalid:" + hashlib.sha256(str(codebook).encode()).hexdigest()[:16]
+                         if isinstance(codebook, Exception)
                          else wave_fingerprint(codebook, raw.wave_id))
                 load_key = f"{file_hash}:{shape}:{LOADER_VERSION}:{settings.max_comment_length}"
-                if known and known[3] == load_key:
+                again = wave_key(raw.survey_id, raw.wave_id) in reparse
+                if known and known[3] == load_key and not again:
                     summary.files_unchanged += 1
                     if known[:2] != (raw.size, raw.mtime):
                         _register(con, raw, file_hash, load_key)
@@ -114,10 +142,46 @@ def refresh_state(ws: Workspace, key: bytes, log: Callable[[str], None] = print)
                 log(f"{raw.path}: {outcome.status}, {outcome.rows_read} read, "
                     f"{outcome.rows_accepted} accepted, {outcome.rows_excluded} excluded, "
                     f"{outcome.rows_quarantined} quarantined")
-        for path in sorted(set(registry) - seen):
-            state.forget_file(con, path)
-            summary.files_removed.append(path)
+        for path in sorted(registry):
+            gone = path not in seen and (chosen is None or _wave_of(path) in chosen)
+            if gone:  # removed from its wave (a withdrawn wave is refresh_reference's)
+                state.forget_file(con, path)
+                summary.files_removed.append(path)
     return summary
+
+
+def _codebooks(surveys, summary: RefreshSummary) -> dict:
+    """Each survey's codebook, or the error that rejected it (named in the summary)."""
+    codebooks = {}
+    for survey in surveys:
+        try:
+            codebooks[survey] = ingest.load_codebook(survey.codebook_path)
+        except (ingest.CodebookError, FileNotFoundError) as exc:
+            summary.warnings.append(f"{survey.survey_id}: codebook rejected: {exc}")
+            codebooks[survey] = exc
+    return codebooks
+
+
+def _roster_files(ws: Workspace) -> list:
+    return sorted(ws.roster_dir.glob("*.csv")) if ws.roster_dir.is_dir() else []
+
+
+def _roster_names(ws: Workspace, key: bytes) -> frozenset[str]:
+    """The full names of every roster that can be used (a rejected one is refresh_reference's
+    to report)."""
+    names: set[str] = set()
+    for path in _roster_files(ws):
+        try:
+            names |= load_roster(path, ws.home, key).full_names
+        except RosterError:
+            continue
+    return frozenset(names)
+
+
+def _wave_of(path: str) -> str:
+    """`data/raw/surveys/<survey>/<wave>/<file>` -> `<survey>/<wave>`."""
+    parts = path.split("/")
+    return "/".join(parts[-3:-1])
 
 
 def _codebook_rejected(ws: Workspace, raw, file_hash: str, error: Exception) -> FileOutcome:
@@ -164,7 +228,7 @@ def _refresh_rosters(ws: Workspace, key: bytes, con, summary: RefreshSummary) ->
     loads: list[RosterLoad] = []
     kept: list[pd.DataFrame] = []
     issues: list[pd.DataFrame] = []
-    for path in sorted(ws.roster_dir.glob("*.csv")) if ws.roster_dir.is_dir() else []:
+    for path in _roster_files(ws):
         try:
             loads.append(load_roster(path, ws.home, key))
         except RosterError as exc:
