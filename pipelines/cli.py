@@ -164,8 +164,13 @@ def _execute(ws: Workspace, full: bool = False, waves: str | None = None) -> int
                   "them): nothing to do.")
             print(f"Marts:   {ws.marts_file}")
             return 0
+        by_reason: dict[str, list[str]] = {}
         for asset, reason in plan.reasons.items():
-            print(f"{asset}: {reason}")
+            by_reason.setdefault(reason, []).append(asset)
+        for reason, assets in by_reason.items():
+            print(f"To run: {', '.join(assets)} ({reason})")
+        if plan.waves:
+            print(f"Waves:  {', '.join(plan.waves)}")
         result = job.execute_in_process(
             asset_selection=plan.assets,
             tags={**plan.tags(instance), LAUNCHED_BY_TAG: "cli"},

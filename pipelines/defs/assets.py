@@ -36,33 +36,6 @@ POOL = "duckdb"
 
 @dg.asset(
     kinds={"python", "duckdb"}, pool=POOL, group_name="ingest", code_version=INGEST_CODE,
-    deps=[raw_exports, rosters, codebooks, tandem_settings],
-)
-def survey_state(
-    context: dg.AssetExecutionContext, tandem: TandemWorkspace
-) -> dg.MaterializeResult:
-    """The reference data of the state: rosters (validated with Great Expectations and
-    pseudonymized), the lineage map and the codebooks' items and waves; the rows of a
-    wave withdrawn from data/raw/ are removed."""
-    ws = tandem.workspace()
-    started = time.perf_counter()
-    summary = refresh_reference(ws, tandem.pseudonym_key(), log=context.log.info)
-    for warning in summary.warnings:
-        context.log.warning(warning)
-    with tandem.connect(ws.state_file) as con:
-        version = reference_version(con)
-    return dg.MaterializeResult(
-        # a content digest: the same reference data again leaves the marts fresh
-        data_version=dg.DataVersion(version),
-        metadata={
-            "files_removed": len(summary.files_removed),
-            "elapsed_s": round(time.perf_counter() - started, 3),
-        },
-    )
-
-
-@dg.asset(
-    kinds={"python", "duckdb"}, pool=POOL, group_name="ingest", code_version=INGEST_CODE,
     deps=[raw_exports, codebooks, tandem_settings], partitions_def=WAVES,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
@@ -102,6 +75,34 @@ def wave_state(
             "rows_accepted": sum(o.rows_accepted for o in summary.outcomes),
             "rows_excluded": sum(o.rows_excluded for o in summary.outcomes),
             "rows_quarantined": sum(o.rows_quarantined for o in summary.outcomes),
+            "elapsed_s": round(time.perf_counter() - started, 3),
+        },
+    )
+
+
+@dg.asset(
+    kinds={"python", "duckdb"}, pool=POOL, group_name="ingest", code_version=INGEST_CODE,
+    deps=[wave_state, rosters, codebooks, tandem_settings],
+)
+def survey_state(
+    context: dg.AssetExecutionContext, tandem: TandemWorkspace
+) -> dg.MaterializeResult:
+    """The reference data of the state: rosters (validated with Great Expectations and
+    pseudonymized), the lineage map and the codebooks' items and waves; the rows of a
+    wave withdrawn from data/raw/ are removed. It runs after the waves, so that the
+    state's checks see every wave."""
+    ws = tandem.workspace()
+    started = time.perf_counter()
+    summary = refresh_reference(ws, tandem.pseudonym_key(), log=context.log.info)
+    for warning in summary.warnings:
+        context.log.warning(warning)
+    with tandem.connect(ws.state_file) as con:
+        version = reference_version(con)
+    return dg.MaterializeResult(
+        # a content digest: the same reference data again leaves the marts fresh
+        data_version=dg.DataVersion(version),
+        metadata={
+            "files_removed": len(summary.files_removed),
             "elapsed_s": round(time.perf_counter() - started, 3),
         },
     )
