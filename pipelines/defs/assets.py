@@ -27,7 +27,13 @@ from pipelines.domain.marts.alerts import deliver, new_alerts, read_alerts
 from pipelines.domain.marts.build import build_marts
 from pipelines.domain.marts.checks import CHECK_DESCRIPTIONS, check_names, run_checks
 from pipelines.domain.marts.contract import Contract, contracts
-from pipelines.domain.publish.atomic import build_path, clean_stale_builds, publish, write_meta
+from pipelines.domain.publish.atomic import (
+    build_path,
+    clean_stale_builds,
+    publish,
+    same_marts,
+    write_meta,
+)
 from pipelines.domain.state.queries import input_hashes, reference_version, wave_version
 from pipelines.domain.state.refresh import refresh_reference, refresh_waves
 
@@ -170,6 +176,13 @@ def published_marts(
     """Swap the checked build in as data/marts/tandem.duckdb, atomically."""
     ws = tandem.workspace()
     target = build_path(ws.marts_file, context.run_id)
+    if same_marts(target, ws.marts_file):  # e.g. a code change that moved no figure
+        target.unlink()
+        context.log.info("The build equals the published marts: left them as they were")
+        return dg.MaterializeResult(metadata={
+            "path": dg.MetadataValue.path(str(ws.marts_file)), "unchanged": True,
+            "new_alerts": 0, "alerts_not_delivered": 0,
+        })
     with tandem.connect(ws.state_file) as con:
         inputs = input_hashes(con)
     write_meta(target, context.run_id, inputs, _versions())
@@ -194,6 +207,7 @@ def published_marts(
             "input_files": len(inputs),
             "new_alerts": len(fresh),
             "alerts_not_delivered": failed,
+            "unchanged": False,
         }
     )
 

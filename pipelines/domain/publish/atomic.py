@@ -53,6 +53,32 @@ def write_meta(build_file: Path, run_id: str, inputs: dict[str, str], versions: 
         con.close()
 
 
+def same_marts(build_file: Path, marts_file: Path) -> bool:
+    """Whether a build holds exactly the published marts: the same tables (meta_* aside),
+    columns and types, and the same rows (as multisets, compared inside DuckDB)."""
+    if not marts_file.exists():
+        return False
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{build_file}' AS new (READ_ONLY)")
+        con.execute(f"ATTACH '{marts_file}' AS old (READ_ONLY)")
+        shape = """SELECT table_name, column_index, column_name, data_type FROM duckdb_columns()
+                   WHERE database_name = ? AND NOT starts_with(table_name, 'meta_')
+                   ORDER BY ALL"""
+        tables = con.execute(shape, ["new"]).fetchall()
+        if tables != con.execute(shape, ["old"]).fetchall():
+            return False
+        for table in sorted({row[0] for row in tables}):
+            for a, b in (("new", "old"), ("old", "new")):
+                differs = con.execute(f'SELECT EXISTS (SELECT * FROM {a}."{table}" EXCEPT ALL '
+                                      f'SELECT * FROM {b}."{table}")').fetchone()[0]
+                if differs:
+                    return False
+        return True
+    finally:
+        con.close()
+
+
 def publish(build_file: Path, marts_file: Path) -> None:
     """Atomically replace the published marts with a finished build file."""
     wal = build_file.with_name(build_file.name + ".wal")
