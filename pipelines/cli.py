@@ -324,6 +324,10 @@ def _status(ws: Workspace, args) -> int:
             print("last failure: none")
         for line in describe_automation(automation_state(instance)):
             print(line)
+        waves = instance.get_dynamic_partitions("waves")
+        built = instance.get_materialized_partitions(dg.AssetKey("wave_state")) if waves else set()
+        print(f"wave partitions: {len(waves)}" + "".join(
+            f"\n  {wave}: {'built' if wave in built else 'not built yet'}" for wave in waves))
     if ws.marts_file.exists():
         with duckdb.connect(str(ws.marts_file), read_only=True) as con:
             run_id, built_at, inputs = con.execute(

@@ -59,8 +59,9 @@ class RunPlan:
 
     @property
     def key(self) -> str:
-        """The same inputs and the same reasons: the same key (a sensor's run key)."""
-        text = repr((sorted(self.inputs.items()), sorted(self.reasons.items())))
+        """The same inputs and the same work: the same key (a sensor's run key)."""
+        work = sorted(k.to_user_string() for k in self.assets), sorted(self.waves)
+        text = repr((sorted(self.inputs.items()), work))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def tags(self, instance: dg.DagsterInstance) -> dict[str, str]:
