@@ -3,17 +3,13 @@ or the system ships it, else the core Helvetica font with text reduced to latin-
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import io
-import logging
 import struct
 from functools import cache
 from pathlib import Path
 
-from fontTools import ttLib
 from fpdf import FPDF
-from fpdf.fonts import SubsetMap, TTFFont
 
 from pipelines.domain.comments.clean import strip_invisible
 
@@ -21,6 +17,7 @@ from . import charts
 from .formatting import to_latin1
 from .html import inert_spec
 from .model import Bullets, Cell, Chart, Document, Paragraph, Quote, Subheading, Table
+from .pdf_fonts import FONT_FILES, document_font, drawable, font_to_subset
 
 ACCENT = (27, 108, 168)
 INK = (31, 41, 51)
@@ -28,12 +25,6 @@ MUTED = (95, 107, 118)
 WARN = (138, 59, 0)
 SUPPRESSED_FILL = (232, 232, 232)
 PAD_X, PAD_Y, INDENT = 1.5, 1.3, 3.5
-logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs every glyph
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
-# the tables fpdf2 drops when it subsets a font for a document (fpdf/output.py, _add_fonts)
-DROPPED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix")
-DROPPED_TABLES += ("CBDT", "CBLC", "EBDT", "EBLC", "EBSC", "SVG ", "CPAL", "COLR")
-DROPPED_TABLES += ("kern",)  # the subsetter drops the legacy 'kern' of a font with GPOS
 
 
 @cache
@@ -49,47 +40,6 @@ def font_dir() -> Path | None:
         if all((directory / name).is_file() for name in FONT_FILES.values()):
             return directory
     return None
-
-
-@cache
-def _lean_font(path: Path) -> bytes:
-    """The TTF without the tables fpdf2 drops from each document's subset anyway: the
-    subsetter parses the layout tables (GSUB, GPOS) just to drop them, half its time."""
-    font = ttLib.TTFont(str(path), recalcTimestamp=False)
-    for tag in DROPPED_TABLES:
-        if tag in font:
-            del font[tag]
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
-
-
-@cache
-def _parsed_font(path: Path, style: str) -> TTFFont:
-    """A DejaVu face parsed once a process (metrics, cmap): about 0.04 s a face."""
-    scratch = FPDF()
-    scratch.add_font("DejaVu", style, str(path))
-    return scratch.fonts[f"dejavu{style}"]
-
-
-@cache
-def _glyphs(directory: Path) -> frozenset[int]:
-    """The characters both the regular and the oblique face can draw."""
-    regular = _parsed_font(directory / FONT_FILES[""], "")
-    oblique = _parsed_font(directory / FONT_FILES["I"], "I")
-    return frozenset(regular.cmap) & frozenset(oblique.cmap)
-
-
-def _document_font(path: Path, style: str, index: int) -> TTFFont:
-    """A face for one document: the parsed metrics shared, its own glyph subset, and its
-    own lean font for fpdf2 to subset (the subsetter changes the font it is given)."""
-    font = copy.copy(_parsed_font(path, style))  # widths and cmap are only read
-    font.i = index
-    font.subset = SubsetMap(font)
-    font.missing_glyphs = []
-    font.biggest_size_pt = 0
-    font.ttfont = ttLib.TTFont(io.BytesIO(_lean_font(path)), recalcTimestamp=False, lazy=True)
-    return font
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -109,12 +59,12 @@ class ReportPDF(FPDF):
         self.unicode = unicode_font is not None
         self.glyphs: frozenset[int] = frozenset()
         if unicode_font is not None:
-            for style, name in FONT_FILES.items():
-                font = _document_font(unicode_font / name, style, len(self.fonts) + 1)
+            for style in FONT_FILES:
+                font = document_font(unicode_font, style, len(self.fonts) + 1)
                 self.fonts[font.fontkey] = font  # what add_font does, without parsing again
             self.fam = "DejaVu"
             # characters the font lacks (emoji, CJK) become "?" rather than vanish
-            self.glyphs = _glyphs(unicode_font)
+            self.glyphs = drawable(unicode_font)
         else:
             self.fam = "Helvetica"
         self.set_margins(16, 16, 16)
@@ -376,4 +326,7 @@ def render_pdf(doc: Document) -> bytes:
                 pdf.chart(block)
             elif isinstance(block, Quote):
                 pdf.quote(block)
+    if pdf.unicode:
+        for font in pdf.fonts.values():
+            font_to_subset(font)
     return bytes(pdf.output())
