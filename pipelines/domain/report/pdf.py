@@ -58,6 +58,7 @@ class ReportPDF(FPDF):
         self.doc = doc
         self.unicode = unicode_font is not None
         self.glyphs: frozenset[int] = frozenset()
+        self.wrapped: dict[tuple[int, float, float], list[str]] = {}  # a table's cells' lines
         if unicode_font is not None:
             for style in FONT_FILES:
                 font = document_font(unicode_font, style, len(self.fonts) + 1)
@@ -162,6 +163,7 @@ class ReportPDF(FPDF):
         if table.kind == "legend":
             self.legend(table)
             return
+        self.wrapped.clear()
         if table.caption:
             self.style(8.5, "I", MUTED)
             self.multi_cell(0, 4.5, self.t(table.caption), new_x="LMARGIN", new_y="NEXT")
@@ -201,6 +203,13 @@ class ReportPDF(FPDF):
                 self.style(size, "B")
 
     def _lines(self, cell: Cell, width: float, size: float) -> list[str]:
+        """A cell's lines, measured once: a row is measured to fit the page, then drawn."""
+        key = (id(cell), width, size)  # cells live as long as their table; cleared per table
+        if key not in self.wrapped:
+            self.wrapped[key] = self._wrap(cell, width, size)
+        return self.wrapped[key]
+
+    def _wrap(self, cell: Cell, width: float, size: float) -> list[str]:
         self._cell_font(cell, size, width)
         text = self.t(cell.text)
         inner = width - 2 * PAD_X - cell.indent * INDENT

@@ -65,12 +65,30 @@ def _save(font: ttLib.TTFont) -> bytes:
     return buffer.getvalue()
 
 
+class Face(TTFFont):
+    """fpdf2's TrueType font, measuring text a little faster: its line breaking measures
+    every line again for each character it adds (the same integer sum, so the same widths)."""
+
+    __slots__ = ()
+
+    def get_text_width(self, text: str, font_size_pt: float, text_shaping_params):
+        if text_shaping_params or self.is_symbol:
+            return super().get_text_width(text, font_size_pt, text_shaping_params)
+        if font_size_pt > self.biggest_size_pt:
+            self.biggest_size_pt = font_size_pt
+        return len(text), sum(map(self.cw.__getitem__, map(ord, text))) * font_size_pt * 0.001
+
+
 @cache
-def _parsed_font(path: Path, style: str) -> TTFFont:
+def _parsed_font(path: Path, style: str) -> Face:
     """A DejaVu face parsed once a process (metrics, cmap): about 0.04 s a face."""
     scratch = FPDF()
     scratch.add_font("DejaVu", style, str(path))
-    return scratch.fonts[f"dejavu{style}"]
+    parsed, face = scratch.fonts[f"dejavu{style}"], Face.__new__(Face)
+    for slot in TTFFont.__slots__:
+        if hasattr(parsed, slot):
+            setattr(face, slot, getattr(parsed, slot))
+    return face
 
 
 @cache
@@ -81,7 +99,7 @@ def drawable(directory: Path) -> frozenset[int]:
     return frozenset(regular.cmap) & frozenset(oblique.cmap)
 
 
-def document_font(directory: Path, style: str, index: int) -> TTFFont:
+def document_font(directory: Path, style: str, index: int) -> Face:
     """A face for one document: the parsed metrics shared, its own glyph map."""
     path = directory / FONT_FILES[style]
     font = copy.copy(_parsed_font(path, style))  # widths and cmap are only read
