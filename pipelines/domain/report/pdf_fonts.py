@@ -33,6 +33,9 @@ DROPPED_TABLES += ("kern",)  # the subsetter drops the legacy 'kern' of a font w
 COMMON = [(0x0000, 0x024F), (0x2000, 0x20CF), (0x2190, 0x22FF), (0x25A0, 0x25FF)]
 
 
+_written: dict[Path, int] = {}  # documents written by this process, per face
+
+
 @cache
 def _lean_font(path: Path) -> bytes:
     """The whole face without the tables fpdf2 drops from each document's subset anyway."""
@@ -112,8 +115,13 @@ def document_font(directory: Path, style: str, index: int) -> Face:
 
 
 def font_to_subset(font: TTFFont) -> None:
-    """Before a document is written: give fpdf2 the smallest font holding its glyphs."""
+    """Before a document is written: give fpdf2 the smallest font holding its glyphs. The
+    cut-down face costs about 0.13 s to make, so a process makes it for its second document:
+    one that writes a single document (`tandem report org`) does not pay for it."""
     path = Path(font.ttffile)
+    _written[path] = _written.get(path, 0) + 1
+    if _written[path] < 2:
+        return
     common, glyphs = _common_font(path)
     if set(font.subset.get_all_glyph_names()) <= glyphs:
         font.ttfont = ttLib.TTFont(io.BytesIO(common), recalcTimestamp=False, lazy=True)
