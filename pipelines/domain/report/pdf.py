@@ -17,7 +17,7 @@ from . import charts
 from .formatting import to_latin1
 from .html import inert_spec
 from .model import Bullets, Cell, Chart, Document, Paragraph, Quote, Subheading, Table
-from .pdf_fonts import FONT_FILES, document_font, drawable, font_to_subset
+from .pdf_fonts import FONT_FILES, document_font, drawable, font_to_subset, warm
 
 ACCENT = (27, 108, 168)
 INK = (31, 41, 51)
@@ -41,6 +41,13 @@ def font_dir() -> Path | None:
         if all((directory / name).is_file() for name in FONT_FILES.values()):
             return directory
     return None
+
+
+def warm_fonts(formats: tuple[str, ...]) -> None:
+    """Parse the PDF's faces before forking workers, so that they inherit them."""
+    directory = font_dir()
+    if "pdf" in formats and directory is not None:
+        warm(directory)
 
 
 def _hex(colour: str) -> tuple[int, int, int]:

@@ -26,7 +26,7 @@ from .build import build_document
 from .formatting import LEVEL_LABELS, slugify
 from .html import render_html, render_index
 from .load import Marts, scope_data
-from .pdf import render_pdf
+from .pdf import render_pdf, warm_fonts
 
 log = logging.getLogger(__name__)
 FORMATS = ("html", "pdf")
@@ -213,10 +213,9 @@ def render_all(
     the waves it is rendered for: "all", "latest" or "none" (default: the organisation and
     every department for every wave, the teams of the latest wave; `team_reports=False`
     turns teams off). `only` adds (wave, level, group_id) reports on demand (wave None: the
-    latest); a report once
-    rendered stays current on later calls. Writes `<out_dir>/<wave>/<stem>.<format>` and
-    `<out_dir>/index.html`; an unchanged report is not rewritten. Reports render in a pool
-    of `workers` processes (default: every core).
+    latest); a report once rendered stays current on later calls. Writes
+    `<out_dir>/<wave>/<stem>.<format>` and `<out_dir>/index.html`; an unchanged report is
+    not rewritten. Reports render in a pool of `workers` processes (default: every core).
     """
     formats = tuple(dict.fromkeys(formats))
     unknown = set(formats) - set(FORMATS)
@@ -340,6 +339,7 @@ def _run(
             return [_render_task(task) for task in tasks]
         forkable = "fork" in multiprocessing.get_all_start_methods()
         if forkable and not charts.engine_started():
+            warm_fonts(formats)  # the PDF's fonts parsed once here, inherited by every worker
             with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=500) as pool:
                 return pool.map(_render_task, tasks, chunksize=chunks)
         if source is None:
