@@ -1,4 +1,4 @@
-"""Charts as Vega-Lite specs (built with Altair), rendered offline by vl-convert.
+"""Charts as Vega-Lite specs (plain dicts), rendered offline by vl-convert.
 
 HTML gets inline SVG (namespaces stripped, element ids made unique per chart so
 several SVGs can share a page); the PDF gets PNG. No chart ever loads anything.
@@ -12,7 +12,6 @@ import math
 import re
 from collections import OrderedDict
 
-import altair as alt
 import vl_convert as vlc
 
 FONT = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
@@ -39,24 +38,29 @@ def engine_started() -> bool:
 _CACHE_SIZE = 64
 
 
-def _config(chart: alt.TopLevelMixin, **datasets: list[dict]) -> dict:
-    """The Vega-Lite spec. Row data is passed as named `datasets` and joined after Altair
-    has built the spec: Altair deep-copies inline values into every layer, which made the
-    balance chart alone cost about a second a report."""
-    spec = (
-        chart.configure(font=FONT, background="white")
-        .configure_mark(
-            aria=False  # no per-mark descriptions: they would carry unrounded values
-        )
-        .configure_view(stroke="#cccccc")
-        .configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#eeeeee")
-        .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom", columns=3)
-        .to_dict(validate=False)
-    )
-    spec.pop("$schema", None)
+def _spec(body: dict, **datasets: list[dict]) -> dict:
+    """A whole Vega-Lite spec: the shared look, then the chart. Row data is passed as named
+    `datasets`, so each layer names it instead of carrying a copy."""
+    config = {
+        "axis": {"gridColor": "#eeeeee", "labelFontSize": 11, "titleFontSize": 12},
+        "background": "white",
+        "font": FONT,
+        "legend": {"columns": 3, "labelFontSize": 11, "orient": "bottom", "titleFontSize": 11},
+        "mark": {"aria": False},  # no per-mark descriptions: they would carry unrounded values
+        "view": {"continuousHeight": 300, "continuousWidth": 300, "stroke": "#cccccc"},
+    }
+    spec = {"config": config, **body}
     if datasets:
-        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+        spec["datasets"] = datasets
     return spec
+
+
+def _field(name: str, kind: str | None = None, **more: object) -> dict:
+    """One encoding channel: a field, its type (none for x2/y2) and any options."""
+    channel: dict[str, object] = {"field": name}
+    if kind:
+        channel["type"] = kind
+    return channel | more
 
 
 def _domain(values: list[float], threshold: float) -> list[float]:
@@ -69,20 +73,23 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
     xs = [p[k] for p in points for k in ("x", "x_lo") if p.get(k) is not None]
     ys = [p[k] for p in points for k in ("y", "y_lo") if p.get(k) is not None]
     x_dom, y_dom = _domain(xs, threshold), _domain(ys, threshold)
-    x_scale = alt.Scale(domain=x_dom, nice=False, zero=False)
-    y_scale = alt.Scale(domain=y_dom, nice=False, zero=False)
 
-    def xq(name: str) -> alt.X:
-        return alt.X(
-            f"{name}:Q",
-            scale=x_scale,
+    def xq(name: str) -> dict:
+        return _field(
+            name,
+            "quantitative",
+            scale={"domain": x_dom, "nice": False, "zero": False},
             title="Management index (clarity of expectations, accountability)",
         )
 
-    def yq(name: str) -> alt.Y:
-        return alt.Y(f"{name}:Q", scale=y_scale, title="Leadership index (trust, empowerment)")
+    def yq(name: str) -> dict:
+        return _field(
+            name,
+            "quantitative",
+            scale={"domain": y_dom, "nice": False, "zero": False},
+            title="Leadership index (trust, empowerment)",
+        )
 
-    x, y = xq("x"), yq("y")
     pad_x, pad_y = (x_dom[1] - x_dom[0]) * 0.02, (y_dom[1] - y_dom[0]) * 0.035
     corners = [
         {"x": x_dom[1] - pad_x, "y": y_dom[1] - pad_y, "t": "In tandem", "a": "right", "b": "top"},
@@ -102,103 +109,106 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
         },
         {"x": x_dom[0] + pad_x, "y": y_dom[0] + pad_y, "t": "Adrift", "a": "left", "b": "bottom"},
     ]
-    layers = []
+    layers: list[dict] = []
     for align in ("left", "right"):
         for baseline in ("top", "bottom"):
             rows = [c for c in corners if c["a"] == align and c["b"] == baseline]
-            layers.append(
-                alt.Chart(alt.Data(values=rows))
-                .mark_text(
-                    align=align,
-                    baseline=baseline,
-                    fontSize=11,
-                    color="#666666",
-                    fontStyle="italic",
-                    lineBreak="\n",
-                )
-                .encode(x=x, y=y, text="t:N")
-            )
-    lines = alt.Data(values=[{"v": threshold}])
-    layers.append(alt.Chart(lines).mark_rule(strokeDash=[5, 4], color="#555555").encode(x=xq("v")))
-    layers.append(alt.Chart(lines).mark_rule(strokeDash=[5, 4], color="#555555").encode(y=yq("v")))
-    data = alt.Data(name="points")
-    bar_opacity = 0.35 if crowded else 1.0
+            mark = {"type": "text", "align": align, "baseline": baseline, "fontSize": 11}
+            mark |= {"color": "#666666", "fontStyle": "italic", "lineBreak": "\n"}
+            encoding = {"text": _field("t", "nominal"), "x": xq("x"), "y": yq("y")}
+            layers.append({"data": {"values": rows}, "encoding": encoding, "mark": mark})
+    for channel, axis in (("x", xq), ("y", yq)):
+        layers.append(
+            {
+                "data": {"values": [{"v": threshold}]},
+                "encoding": {channel: axis("v")},
+                "mark": {"type": "rule", "color": "#555555", "strokeDash": [5, 4]},
+            }
+        )
+    data = {"name": "points"}
+    bar = {"type": "rule", "color": "#888888", "opacity": 0.35 if crowded else 1.0}
     layers.append(
-        alt.Chart(data)
-        .mark_rule(color="#888888", opacity=bar_opacity)
-        .encode(x=xq("x_lo"), x2="x_hi:Q", y=y)
+        {
+            "data": data,
+            "encoding": {"x": xq("x_lo"), "x2": _field("x_hi"), "y": yq("y")},
+            "mark": bar,
+        }
     )
     layers.append(
-        alt.Chart(data)
-        .mark_rule(color="#888888", opacity=bar_opacity)
-        .encode(y=yq("y_lo"), y2="y_hi:Q", x=x)
+        {
+            "data": data,
+            "encoding": {"y": yq("y_lo"), "y2": _field("y_hi"), "x": xq("x")},
+            "mark": bar,
+        }
     )
     present = [q for q in QUADRANT_COLOURS if any(p["quadrant"] == q for p in points)]
-    colour = alt.Color(
-        "quadrant:N",
+    colour = _field(
+        "quadrant",
+        "nominal",
         title="Most likely quadrant (hollow: uncertain)",
-        scale=alt.Scale(domain=present, range=[QUADRANT_COLOURS[q] for q in present]),
-        legend=alt.Legend(titleLimit=420, symbolStrokeWidth=2),
+        scale={"domain": present, "range": [QUADRANT_COLOURS[q] for q in present]},
+        legend={"titleLimit": 420, "symbolStrokeWidth": 2},
     )
+    size = _field("size", "quantitative", legend=None, scale=None)
     for certain in (True, False):  # hollow dots: an interval crosses a line
         layers.append(
-            alt.Chart(data)
-            .mark_point(filled=certain, opacity=1, strokeWidth=2)
-            .encode(
-                x=x,
-                y=y,
-                color=colour,
-                size=alt.Size("size:Q", legend=None, scale=None),
-            )
-            .transform_filter(f"datum.certain == {str(certain).lower()}")
+            {
+                "data": data,
+                "encoding": {"x": xq("x"), "y": yq("y"), "color": colour, "size": size},
+                "mark": {"type": "point", "filled": certain, "opacity": 1, "strokeWidth": 2},
+                "transform": [{"filter": f"datum.certain == {str(certain).lower()}"}],
+            }
         )
     for weight in ("normal", "bold"):
         layers.append(
-            alt.Chart(data)
-            .mark_text(
-                align="left",
-                dx=7,
-                dy=-7,
-                fontSize=11,
-                fontWeight=weight,
-            )
-            .encode(x=x, y=y, text="label:N")
-            .transform_filter(f"datum.weight == '{weight}'")
+            {
+                "data": data,
+                "encoding": {"x": xq("x"), "y": yq("y"), "text": _field("label", "nominal")},
+                "mark": {"type": "text", "align": "left", "dx": 7, "dy": -7, "fontSize": 11}
+                | {"fontWeight": weight},
+                "transform": [{"filter": f"datum.weight == '{weight}'"}],
+            }
         )
-    chart = alt.layer(*layers).properties(width=440, height=360)
-    return _config(chart, points=points)
+    return _spec({"layer": layers, "width": 440, "height": 360}, points=points)
+
+
+def _wave_axis(waves: list[str]) -> dict:
+    return _field("wave", "nominal", sort=waves, title="Wave", axis={"labelAngle": 0})
 
 
 def trend_chart(rows: list[dict], waves: list[str]) -> dict:
     """Score per construct across waves, with each wave's interval."""
-    data = alt.Data(name="rows")
-    x = alt.X("wave:N", sort=waves, title="Wave", axis=alt.Axis(labelAngle=0))
-    colour = alt.Color(
-        "construct:N",
+    colour = _field(
+        "construct",
+        "nominal",
         title=None,
-        scale=alt.Scale(range=CONSTRUCT_COLOURS),
+        scale={"range": CONSTRUCT_COLOURS},
         sort=list(dict.fromkeys(r["construct"] for r in rows)),
-        legend=alt.Legend(symbolOpacity=1, symbolType="circle"),
+        legend={"symbolOpacity": 1, "symbolType": "circle"},
     )
     lows = [r[k] for r in rows for k in ("lo", "score") if r.get(k) is not None]
     highs = [r[k] for r in rows for k in ("hi", "score") if r.get(k) is not None]
     domain = [max(0, (int(min(lows)) // 10 - 1) * 10), min(100, (int(max(highs)) // 10 + 2) * 10)]
-    y = alt.Y(
-        "score:Q", scale=alt.Scale(domain=domain, zero=False, nice=False), title="Score (0–100)"
-    )
-    base = alt.Chart(data)
-    chart = alt.layer(
-        base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
-            x=x, y=y, color=colour
-        ),
-        base.mark_rule(opacity=0.45, strokeWidth=2).encode(
-            x=x,
-            y=alt.Y("lo:Q", scale=alt.Scale(domain=domain, zero=False, nice=False)),
-            y2="hi:Q",
-            color=colour,
-        ),
-    ).properties(width=440, height=220)
-    return _config(chart, rows=rows)
+    scale = {"domain": domain, "zero": False, "nice": False}
+    line = {
+        "encoding": {
+            "x": _wave_axis(waves),
+            "y": _field("score", "quantitative", scale=scale, title="Score (0–100)"),
+            "color": colour,
+        },
+        "mark": {"type": "line", "point": {"size": 50, "filled": True}},
+    }
+    interval = {
+        "encoding": {
+            "x": _wave_axis(waves),
+            "y": _field("lo", "quantitative", scale=dict(scale)),
+            "y2": _field("hi"),
+            "color": colour,
+        },
+        "mark": {"type": "rule", "opacity": 0.45, "strokeWidth": 2},
+    }
+    body = {"data": {"name": "rows"}, "layer": [line, interval], "width": 440, "height": 220}
+    return _spec(body, rows=rows)
 
 
 def enps_domain(rows: list[dict]) -> list[float]:
@@ -213,50 +223,63 @@ def enps_domain(rows: list[dict]) -> list[float]:
 
 
 def enps_chart(rows: list[dict], waves: list[str]) -> dict:
-    data = alt.Data(name="rows")
-    x = alt.X("wave:N", sort=waves, title="Wave", axis=alt.Axis(labelAngle=0))
-    scale = alt.Scale(domain=enps_domain(rows), nice=False, zero=False)
-    base = alt.Chart(data)
-    zero = (
-        alt.Chart(alt.Data(values=[{"v": 0}]))
-        .mark_rule(color="#999999")
-        .encode(y=alt.Y("v:Q", scale=scale))
-    )
-    chart = alt.layer(
-        zero,
-        base.mark_rule(color="#1b6ca8", strokeWidth=2).encode(
-            x=x, y=alt.Y("lo:Q", scale=scale), y2="hi:Q"
-        ),
-        base.mark_point(filled=True, size=70, color="#1b6ca8").encode(
-            x=x, y=alt.Y("enps:Q", scale=scale, title="eNPS")
-        ),
-    ).properties(width=440, height=180)
-    return _config(chart, rows=rows)
+    scale = {"domain": enps_domain(rows), "nice": False, "zero": False}
+    data = {"name": "rows"}
+    zero = {
+        "data": {"values": [{"v": 0}]},
+        "encoding": {"y": _field("v", "quantitative", scale=scale)},
+        "mark": {"type": "rule", "color": "#999999"},
+    }
+    interval = {
+        "data": data,
+        "encoding": {
+            "x": _wave_axis(waves),
+            "y": _field("lo", "quantitative", scale=scale),
+            "y2": _field("hi"),
+        },
+        "mark": {"type": "rule", "color": "#1b6ca8", "strokeWidth": 2},
+    }
+    point = {
+        "data": data,
+        "encoding": {
+            "x": _wave_axis(waves),
+            "y": _field("enps", "quantitative", scale=scale, title="eNPS"),
+        },
+        "mark": {"type": "point", "filled": True, "size": 70, "color": "#1b6ca8"},
+    }
+    return _spec({"layer": [zero, interval, point], "width": 440, "height": 180}, rows=rows)
 
 
 def favourable_chart(rows: list[dict]) -> dict:
     """Stacked % favourable / neutral / unfavourable per construct."""
     order = {"Favourable": 0, "Neutral": 1, "Unfavourable": 2}
-    data = alt.Data(name="rows")
-    chart = (
-        alt.Chart(data)
-        .mark_bar(height=18)
-        .encode(
-            y=alt.Y(
-                "construct:N", title=None, sort=list(dict.fromkeys(r["construct"] for r in rows))
-            ),
-            x=alt.X("pct:Q", stack="zero", title="% of answers", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(
-                "part:N",
-                title=None,
-                sort=list(order),
-                scale=alt.Scale(domain=list(order), range=["#2e7d32", "#bdbdbd", "#c62828"]),
-            ),
-            order=alt.Order("o:Q"),
-        )
-        .properties(width=440, height=alt.Step(26))
-    )
-    return _config(chart, rows=[r | {"o": order[r["part"]]} for r in rows])
+    encoding = {
+        "y": _field(
+            "construct",
+            "nominal",
+            title=None,
+            sort=list(dict.fromkeys(r["construct"] for r in rows)),
+        ),
+        "x": _field(
+            "pct", "quantitative", stack="zero", title="% of answers", scale={"domain": [0, 100]}
+        ),
+        "color": _field(
+            "part",
+            "nominal",
+            title=None,
+            sort=list(order),
+            scale={"domain": list(order), "range": ["#2e7d32", "#bdbdbd", "#c62828"]},
+        ),
+        "order": _field("o", "quantitative"),
+    }
+    body = {
+        "data": {"name": "rows"},
+        "encoding": encoding,
+        "mark": {"type": "bar", "height": 18},
+        "width": 440,
+        "height": {"step": 26},
+    }
+    return _spec(body, rows=[r | {"o": order[r["part"]]} for r in rows])
 
 
 def raw_svg(spec: dict) -> str:

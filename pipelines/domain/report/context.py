@@ -103,8 +103,15 @@ class Ctx:
     def org_id(self) -> str | None:
         return self.data.org_id
 
+    @cached_property
+    def _members(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for lvl, g in self.data.family:
+            found.setdefault(lvl, []).append(g)
+        return found
+
     def members(self, level: str) -> list[str]:
-        return [g for lvl, g in self.data.family if lvl == level]
+        return list(self._members.get(level, []))  # a copy: a caller may change it
 
     @cached_property
     def _parents(self) -> dict[str, str | None]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import logging
 import struct
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from . import charts
 from .formatting import to_latin1
 from .html import inert_spec
 from .model import Bullets, Cell, Chart, Document, Paragraph, Quote, Subheading, Table
+from .pdf_fonts import FONT_FILES, document_font, drawable, font_to_subset, warm
 
 ACCENT = (27, 108, 168)
 INK = (31, 41, 51)
@@ -25,8 +25,7 @@ MUTED = (95, 107, 118)
 WARN = (138, 59, 0)
 SUPPRESSED_FILL = (232, 232, 232)
 PAD_X, PAD_Y, INDENT = 1.5, 1.3, 3.5
-logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs every glyph
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+CHART_SCALE = 1.5  # PNG pixels per CSS pixel: about 165 dpi as printed, a third of 2's cost
 
 
 @cache
@@ -44,6 +43,13 @@ def font_dir() -> Path | None:
     return None
 
 
+def warm_fonts(formats: tuple[str, ...]) -> None:
+    """Parse the PDF's faces before forking workers, so that they inherit them."""
+    directory = font_dir()
+    if "pdf" in formats and directory is not None:
+        warm(directory)
+
+
 def _hex(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
@@ -59,13 +65,15 @@ class ReportPDF(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.doc = doc
         self.unicode = unicode_font is not None
-        self.glyphs: set[int] = set()
+        self.glyphs: frozenset[int] = frozenset()
+        self.wrapped: dict[tuple[int, float, float], list[str]] = {}  # a table's cells' lines
         if unicode_font is not None:
-            for style, name in FONT_FILES.items():
-                self.add_font("DejaVu", style, str(unicode_font / name))
+            for style in FONT_FILES:
+                font = document_font(unicode_font, style, len(self.fonts) + 1)
+                self.fonts[font.fontkey] = font  # what add_font does, without parsing again
             self.fam = "DejaVu"
             # characters the font lacks (emoji, CJK) become "?" rather than vanish
-            self.glyphs = set(self.fonts["dejavu"].cmap) & set(self.fonts["dejavuI"].cmap)
+            self.glyphs = drawable(unicode_font)
         else:
             self.fam = "Helvetica"
         self.set_margins(16, 16, 16)
@@ -163,6 +171,7 @@ class ReportPDF(FPDF):
         if table.kind == "legend":
             self.legend(table)
             return
+        self.wrapped.clear()
         if table.caption:
             self.style(8.5, "I", MUTED)
             self.multi_cell(0, 4.5, self.t(table.caption), new_x="LMARGIN", new_y="NEXT")
@@ -202,6 +211,13 @@ class ReportPDF(FPDF):
                 self.style(size, "B")
 
     def _lines(self, cell: Cell, width: float, size: float) -> list[str]:
+        """A cell's lines, measured once: a row is measured to fit the page, then drawn."""
+        key = (id(cell), width, size)  # cells live as long as their table; cleared per table
+        if key not in self.wrapped:
+            self.wrapped[key] = self._wrap(cell, width, size)
+        return self.wrapped[key]
+
+    def _wrap(self, cell: Cell, width: float, size: float) -> list[str]:
         self._cell_font(cell, size, width)
         text = self.t(cell.text)
         inner = width - 2 * PAD_X - cell.indent * INDENT
@@ -255,9 +271,9 @@ class ReportPDF(FPDF):
         self.set_line_width(0.2)
 
     def chart_box(self, block: Chart) -> tuple[bytes, float, float]:
-        png = charts.to_png(inert_spec(block.spec))
+        png = charts.to_png(inert_spec(block.spec), scale=CHART_SCALE)
         width_px, height_px = _png_size(png)
-        width = min(block.width_mm, self.epw, width_px / 2 * 0.2646 * 1.15)
+        width = min(block.width_mm, self.epw, width_px / CHART_SCALE * 0.2646 * 1.15)
         return png, width, width * height_px / width_px
 
     def estimate(self, block: object) -> float:
@@ -327,4 +343,7 @@ def render_pdf(doc: Document) -> bytes:
                 pdf.chart(block)
             elif isinstance(block, Quote):
                 pdf.quote(block)
+    if pdf.unicode:
+        for font in pdf.fonts.values():
+            font_to_subset(font)
     return bytes(pdf.output())

@@ -27,7 +27,8 @@ from .build import build_document
 from .formatting import LEVEL_LABELS, slugify
 from .html import render_html, render_index
 from .load import Marts, scope_data
-from .pdf import render_pdf
+from .pdf import render_pdf, warm_fonts
+from .scopes import DEFAULT_SCOPES, SCOPE_CHOICES, _wanted, parse_scope, report_options
 
 log = logging.getLogger(__name__)
 FORMATS = ("html", "pdf")
@@ -126,11 +127,6 @@ def _stems(marts: Marts, wave: str) -> dict[tuple[str, str], str]:
     return stems
 
 
-def _wanted(scopes: Mapping[str, str], level: str, wave: str, latest: str) -> bool:
-    which = scopes.get(level, "none")
-    return which == "all" or (which == "latest" and wave == latest)
-
-
 def _jobs(
     marts: Marts,
     wave: str,
@@ -190,8 +186,6 @@ def _prune(directory: Path, keep: set[str]) -> list[Path]:
     return removed
 
 
-DEFAULT_SCOPES = {"org": "all", "department": "all", "team": "latest"}
-SCOPE_CHOICES = ("all", "latest", "none")
 _MARTS: Marts | None = None  # the marts of the current call, inherited by forked workers
 
 
@@ -214,10 +208,9 @@ def render_all(
     the waves it is rendered for: "all", "latest" or "none" (default: the organisation and
     every department for every wave, the teams of the latest wave; `team_reports=False`
     turns teams off). `only` adds (wave, level, group_id) reports on demand (wave None: the
-    latest); a report once
-    rendered stays current on later calls. Writes `<out_dir>/<wave>/<stem>.<format>` and
-    `<out_dir>/index.html`; an unchanged report is not rewritten. Reports render in a pool
-    of `workers` processes (default: every core).
+    latest); a report once rendered stays current on later calls. Writes
+    `<out_dir>/<wave>/<stem>.<format>` and `<out_dir>/index.html`; an unchanged report is
+    not rewritten. Reports render in a pool of `workers` processes (default: every core).
     """
     formats = tuple(dict.fromkeys(formats))
     unknown = set(formats) - set(FORMATS)
@@ -286,33 +279,6 @@ def render_all(
     return result
 
 
-def report_options(settings) -> dict:
-    """render_all's keyword arguments from a workspace's Settings (one place for the
-    mapping, used by the `tandem report` command and meant for the leadership_reports asset)."""
-    return {
-        "min_group_size": settings.min_group_size,
-        "comment_min_group_size": settings.comment_min_group_size,
-        "quadrant_threshold": settings.quadrant_threshold,
-        "team_reports": settings.team_reports,
-        "formats": tuple(settings.report_formats),
-        "scopes": dict(settings.report_scopes),
-    }
-
-
-def parse_scope(text: str) -> tuple[str, str]:
-    """'org', 'department:Sales' or 'team:Payments' -> (level, group_id); the organisation's
-    id is looked up by render_all."""
-    level, _, gid = text.partition(":")
-    level = level.strip().lower()
-    if level in ("org", "organisation", "organization") and not gid:
-        return "org", ""
-    if level not in ("department", "team") or not gid.strip():
-        raise ValueError(
-            f"scope {text!r}: expected org, department:NAME or team:NAME (names as in the marts)"
-        )
-    return level, gid.strip()
-
-
 def _listing(directory: Path) -> list[Path]:
     return list(directory.iterdir()) if directory.is_dir() else []
 
@@ -341,6 +307,7 @@ def _run(
             return [_render_task(task) for task in tasks]
         forkable = "fork" in multiprocessing.get_all_start_methods()
         if forkable and not charts.engine_started():
+            warm_fonts(formats)  # the PDF's fonts parsed once here, inherited by every worker
             with multiprocessing.get_context("fork").Pool(
                 workers, _default_signals, maxtasksperchild=500
             ) as pool:
