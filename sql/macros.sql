@@ -12,3 +12,8 @@ create or replace temp macro withheld_reason(published, n) as
         when published.is_suppressed then published.suppression_reason
         when n < published.min_group_size then 'fewer_than_k_respondents'
     end;
+
+-- An answer (or a mean) on its item's scale, rescaled to 0-100:
+-- (x - scale min) / (scale max - scale min) x 100. Construct and item scores both use it.
+create or replace temp macro to_0_100(x, scale_min, scale_max) as
+    (x - scale_min) / (scale_max - scale_min) * 100;

@@ -73,7 +73,7 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 #: SQL types of the columns that the Python layer produces (DOUBLE otherwise), so
 #: that a table keeps its types when it happens to be empty.
 COLUMN_TYPES = {
-    **dict.fromkeys(["wave_id", "group_level", "group_id", "parent_group_id", "measure", "construct",
+    **dict.fromkeys(["wave_id", "group_level", "group_id", "parent_group_id", "measure", "construct", "item_id",
                      "from_wave", "to_wave", "from_group_level", "from_group_id", "change", "quadrant", "outcome", "method",
                      "suppression_reason", "theme", "theme_label", "sentiment_label", "text",
                      "kind", "code", "label"], "VARCHAR"),
@@ -102,6 +102,8 @@ def _python_layer(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     item_variances = _df(con, "SELECT * FROM int_group_item_variances ORDER BY ALL")
     scores = scoring.group_scores(measure_stats, item_variances)
     _register(con, "int_group_scores", scores)
+    _register(con, "int_item_scores", scoring.item_scores(
+        _df(con, "SELECT * FROM int_group_item_stats ORDER BY ALL")))
     _register(con, "int_balance", scoring.balance(scores, settings.quadrant_threshold))
     _register(con, "int_enps", scoring.group_enps(_df(con, "SELECT * FROM int_group_sizes ORDER BY ALL")))
     _register(con, "int_reliability", scoring.construct_reliability(
