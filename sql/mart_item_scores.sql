@@ -5,8 +5,19 @@
 -- the build nulls every figure and count of the YAML contract where `suppressed`.
 with
 
+-- the sums (with their keys) and the figures that the Python layer computed from them
+item_stats as (
+    select rowid as stat_id, * from int_group_item_stats
+),
+
+figures as (
+    select * from int_item_figures
+),
+
 scores as (
-    select * from int_item_scores
+    select item_stats.*, figures.* exclude (stat_id)
+    from item_stats
+    join figures using (stat_id)
 ),
 
 published as (

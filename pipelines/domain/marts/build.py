@@ -79,7 +79,7 @@ COLUMN_TYPES = {
                      "kind", "code", "label"], "VARCHAR"),
     "suppressed": "BOOLEAN",
     **dict.fromkeys(["n_respondents", "n_items", "n_groups", "n", "n_comments", "n_paired",
-                     "min_group_size", "comment_min_group_size", "wave_seq"], "BIGINT"),
+                     "min_group_size", "comment_min_group_size", "wave_seq", "stat_id"], "BIGINT"),
 }
 
 
@@ -102,8 +102,10 @@ def _python_layer(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     item_variances = _df(con, "SELECT * FROM int_group_item_variances ORDER BY ALL")
     scores = scoring.group_scores(measure_stats, item_variances)
     _register(con, "int_group_scores", scores)
-    _register(con, "int_item_scores", scoring.item_scores(
-        _df(con, "SELECT * FROM int_group_item_stats ORDER BY ALL")))
+    # numbers only (the keys stay in DuckDB): item rows are groups x items, the largest frame
+    _register(con, "int_item_figures", scoring.item_scores(_df(con, f"""
+        SELECT rowid AS stat_id, {', '.join(scoring.ITEM_SUMS)} FROM int_group_item_stats
+        ORDER BY stat_id""")))
     _register(con, "int_balance", scoring.balance(scores, settings.quadrant_threshold))
     _register(con, "int_enps", scoring.group_enps(_df(con, "SELECT * FROM int_group_sizes ORDER BY ALL")))
     _register(con, "int_reliability", scoring.construct_reliability(

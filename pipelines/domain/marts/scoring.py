@@ -62,18 +62,22 @@ def group_scores(measure_stats: pd.DataFrame, item_variances: pd.DataFrame) -> p
     return scores.merge(rwg, on=[*GROUP_KEYS, "measure"], how="left")
 
 
+#: The sums of int_group_item_stats that item_scores reads; its other columns are keys.
+ITEM_SUMS = ("n_respondents", "sum_value", "sum_0_100", "favorable", "unfavorable")
+
+
 def item_scores(item_stats: pd.DataFrame) -> pd.DataFrame:
     """Per group and item: the mean, the 0-100 score and % favourable, neutral and unfavourable.
 
-    From int_group_item_stats (n, Σ keyed answers, Σ answers on 0-100, favourable and
-    unfavourable counts). Each share has the interval the construct scores use,
-    :func:`stats.clustered_proportion_from_sums` with respondents as clusters: a respondent
-    gives one answer to an item (m_i = 1, x_i = 0 or 1), so Σx = Σx² = Σxm = the count and
-    Σm = Σm² = n, and the interval is p ± z·sqrt(p(1 - p) / (n - 1)).
+    From the sums of int_group_item_stats (n, Σ keyed answers, Σ answers on 0-100,
+    favourable and unfavourable counts); every other column is a key and is kept. Each share
+    has the interval the construct scores use, :func:`stats.clustered_proportion_from_sums`
+    with respondents as clusters: a respondent gives one answer to an item (m_i = 1, x_i = 0
+    or 1), so Σx = Σx² = Σxm = the count and Σm = Σm² = n, and the interval is
+    p ± z·sqrt(p(1 - p) / (n - 1)).
     """
     s = item_stats
-    out = s[[*GROUP_KEYS, "parent_group_id", "construct", "item_id", "n_respondents"]].copy()
-    out["n_respondents"] = out["n_respondents"].astype("int64")
+    out = s[[c for c in s.columns if c not in ITEM_SUMS]].copy()
     n = s["n_respondents"].astype(float).to_numpy()
     favorable = s["favorable"].astype(float).to_numpy()
     unfavorable = s["unfavorable"].astype(float).to_numpy()
