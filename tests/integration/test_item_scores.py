@@ -168,10 +168,6 @@ def test_the_build_checks_it_and_dagster_has_its_asset_and_checks(demo_run):
     assert all(e.passed for e in evaluations)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a question withheld because fewer than k of a "
-                   "shown group answered it is not yet protected against subtraction (the "
-                   "disclosure search works on respondents, not on each item's answers); the demo "
-                   "has one: 2026-05, location Customer Success / London, E4R (4 answers)")
 def test_a_question_withheld_below_k_cannot_be_worked_out_from_its_parent_and_siblings(demo_run):
     """Where the only withheld rows of a partition (a parent's teams, or its cuts of one kind)
     are questions withheld in shown groups, the parent's n minus the shown siblings' n is
