@@ -233,7 +233,8 @@ def _families(rows: pd.DataFrame) -> pd.DataFrame:
     cuts = children[~children["group_level"].isin(["department", "team"])
                     & (children["parent_group_id"] != "Organisation")]
     by_value = cuts.assign(parent_level=cuts["group_level"], parent_id=[
-        group[len(parent) + len(" / "):] for group, parent in zip(cuts["group_id"], cuts["parent_group_id"])])
+        group[len(parent) + len(" / "):]
+        for group, parent in zip(cuts["group_id"], cuts["parent_group_id"], strict=True)])
     return pd.concat([by_parent, by_value], ignore_index=True)
 
 
