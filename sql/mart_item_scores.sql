@@ -92,7 +92,8 @@ family_totals as (
         families.wave_id, families.construct, families.item_id, families.child_level,
         families.parent_level, families.parent_id,
         coalesce(sum(families.n) filter (where families.suppressed), 0) as hidden_n,
-        coalesce(any_value(parent.n_respondents), sum(families.n)) - sum(families.n) as remainder
+        coalesce(any_value(parent.n_respondents), sum(families.n)) - sum(families.n) as remainder,
+        any_value(families.k) as k
     from families
     left join judged as parent
         on parent.wave_id = families.wave_id
@@ -103,17 +104,24 @@ family_totals as (
     group by all
 ),
 
--- per shown child: the hidden answers before it, if the smaller shown siblings are hidden
+-- the few families that leave 1 to k-1 answers to subtraction as they stand
+exposed as (
+    select *
+    from family_totals
+    where isolates_fewer_than_k(hidden_n, k) or isolates_fewer_than_k(hidden_n + remainder, k)
+),
+
+-- per shown child of those: the hidden answers before it, if the smaller shown siblings are hidden
 ranked as (
     select
-        families.stat_id, families.k, family_totals.remainder,
-        family_totals.hidden_n + coalesce(sum(families.n) over (
+        families.stat_id, exposed.k, exposed.remainder,
+        exposed.hidden_n + coalesce(sum(families.n) over (
             partition by families.wave_id, families.construct, families.item_id,
                 families.child_level, families.parent_level, families.parent_id
             order by families.n, families.group_id
             rows between unbounded preceding and 1 preceding), 0) as hidden_before
     from families
-    join family_totals using (wave_id, construct, item_id, child_level, parent_level, parent_id)
+    join exposed using (wave_id, construct, item_id, child_level, parent_level, parent_id)
     where not families.suppressed
 ),
 

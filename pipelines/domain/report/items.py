@@ -2,7 +2,8 @@
 
 One compact table, one block of rows per area that the scores section shows: the area as a
 bold row, then its questions. Only for a group whose area is shown; a question whose row is
-withheld (too few people answered it) says "fewer than k responses" and nothing else.
+withheld (too few people answered it, or it would reveal such a row by subtraction) says
+"fewer than k responses" and nothing else.
 """
 
 from __future__ import annotations
