@@ -162,11 +162,11 @@ def instrument() -> None:
 
     build._df = timed_df
     wrap(build, "_register", "build", "register pandas frame as temp table")
-    for attr in ("group_scores", "balance", "group_enps", "construct_reliability",
+    for attr in ("group_scores", "item_scores", "balance", "group_enps", "construct_reliability",
                  "construct_icc"):
         wrap(scoring, attr, "build", f"scoring.{attr}")
     wrap(changes, "team_changes", "build", "changes.team_changes")
-    wrap(changes, "drivers", "build", "changes.drivers")
+    wrap(build, "group_drivers", "build", "drivers.group_drivers")
     wrap(build, "suppression_table", "build", "disclosure.suppression_table")
     wrap(build, "comment_marts", "build", "comments_marts.comment_marts")
 
@@ -182,7 +182,7 @@ def instrument() -> None:
 def stub(parts: set[str]) -> None:
     import pandas as pd
 
-    from pipelines.domain.marts import build, changes, scoring
+    from pipelines.domain.marts import build, scoring
 
     if "answers" in parts:
         timed_df = build._df
@@ -200,9 +200,9 @@ def stub(parts: set[str]) -> None:
         suppression = build.suppression_table
         build.suppression_table = lambda *a, **k: suppression(*a, **{**k, "complementary": False})
     if "drivers" in parts:
-        drivers = changes.drivers
-        changes.drivers = lambda scores, group_scores, *a, **k: drivers(scores.head(0),
-                                                                        group_scores, *a, **k)
+        drivers = build.group_drivers
+        build.group_drivers = lambda moments, scores, *a, **k: drivers(moments.head(0), scores,
+                                                                       *a, **k)
 
 
 def main() -> int:

@@ -1,23 +1,21 @@
 -- Mean within-group item variance per construct (s-bar squared of rwg(j)),
--- with the number of items and of response options.
+-- with the number of items and of response options. Each item's sample
+-- variance comes from its sums in int_group_item_stats:
+-- s^2 = (sum x^2 - (sum x)^2 / n) / (n - 1), for n >= 2.
 with
 
-members as (
-    select * from int_group_members
-),
-
-answers as (
-    select * from int_answers_scored
+item_stats as (
+    select * from int_group_item_stats
 ),
 
 item_variances as (
-    select members.wave_id, members.group_level, members.group_id, answers.construct,
-        answers.item_id,
-        var_samp(answers.value_keyed) as item_variance,
-        any_value(answers.scale_max - answers.scale_min + 1) as n_options
-    from members
-    join answers using (wave_id, response_key)
-    group by all
+    select wave_id, group_level, group_id, construct, item_id,
+        case when n_respondents >= 2
+            then greatest(sum_value_sq - sum_value * sum_value / n_respondents, 0)
+                / (n_respondents - 1)
+        end as item_variance,
+        n_options
+    from item_stats
 ),
 
 per_construct as (

@@ -21,7 +21,7 @@ per_construct as (
         survey_id,
         construct,
         count(*) as n_answered,
-        avg((value_keyed - scale_min) / (scale_max - scale_min) * 100) as mean_0_100,
+        avg(to_0_100(value_keyed, scale_min, scale_max)) as mean_0_100,
         count(*) filter (where is_favorable) as n_favorable,
         count(*) filter (where is_unfavorable) as n_unfavorable
     from answers

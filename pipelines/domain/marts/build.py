@@ -73,13 +73,13 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 #: SQL types of the columns that the Python layer produces (DOUBLE otherwise), so
 #: that a table keeps its types when it happens to be empty.
 COLUMN_TYPES = {
-    **dict.fromkeys(["wave_id", "group_level", "group_id", "parent_group_id", "measure", "construct",
+    **dict.fromkeys(["wave_id", "group_level", "group_id", "parent_group_id", "measure", "construct", "item_id",
                      "from_wave", "to_wave", "from_group_level", "from_group_id", "change", "quadrant", "outcome", "method",
                      "suppression_reason", "theme", "theme_label", "sentiment_label", "text",
                      "kind", "code", "label"], "VARCHAR"),
     "suppressed": "BOOLEAN",
     **dict.fromkeys(["n_respondents", "n_items", "n_groups", "n", "n_comments", "n_paired",
-                     "min_group_size", "comment_min_group_size", "wave_seq"], "BIGINT"),
+                     "min_group_size", "comment_min_group_size", "wave_seq", "stat_id"], "BIGINT"),
 }
 
 
@@ -102,6 +102,10 @@ def _python_layer(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     item_variances = _df(con, "SELECT * FROM int_group_item_variances ORDER BY ALL")
     scores = scoring.group_scores(measure_stats, item_variances)
     _register(con, "int_group_scores", scores)
+    # numbers only (the keys stay in DuckDB): item rows are groups x items, the largest frame
+    _register(con, "int_item_figures", scoring.item_scores(_df(con, f"""
+        SELECT rowid AS stat_id, {', '.join(scoring.ITEM_SUMS)} FROM int_group_item_stats
+        ORDER BY stat_id""")))
     _register(con, "int_balance", scoring.balance(scores, settings.quadrant_threshold))
     _register(con, "int_enps", scoring.group_enps(_df(con, "SELECT * FROM int_group_sizes ORDER BY ALL")))
     _register(con, "int_reliability", scoring.construct_reliability(

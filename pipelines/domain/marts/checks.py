@@ -35,6 +35,7 @@ EXPECTED_ROWS = {
     "mart_team_construct_scores": "SELECT coalesce(sum(rows_accepted), 0) > 0 FROM mart_data_quality",
     "mart_data_quality": "SELECT count(*) > 0 FROM mart_team_construct_scores",  # no export, no row
     "mart_construct_reliability": "SELECT count(*) > 0 FROM mart_team_construct_scores",
+    "mart_item_scores": "SELECT count(*) > 0 FROM mart_team_construct_scores",
     "mart_team_balance": """SELECT count(DISTINCT construct) = 4 FROM mart_team_construct_scores
                             WHERE construct IN ('trust', 'empowerment', 'clarity', 'accountability')""",
     "mart_construct_icc": """SELECT count(*) > 0 FROM (SELECT wave_id FROM dim_groups

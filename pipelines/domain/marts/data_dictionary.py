@@ -32,6 +32,18 @@ ORDER BY score_0_100
 LIMIT 10;
 ```
 
+The questions of one team in the latest wave, weakest first, with the change since the
+wave before:
+
+```sql
+SELECT construct_label, item_text, round(score_0_100) AS score,
+       round(pct_favorable) AS pct_favorable, round(score_change) AS change, n_respondents
+FROM mart_item_scores
+WHERE group_level = 'team' AND group_id = 'Payments' AND NOT suppressed
+  AND wave_id = (SELECT wave_id FROM dim_waves ORDER BY wave_seq DESC LIMIT 1)
+ORDER BY score_0_100;
+```
+
 Significant drops between waves (q < 0.05 and at least the minimum effect):
 
 ```sql

@@ -62,6 +62,37 @@ def group_scores(measure_stats: pd.DataFrame, item_variances: pd.DataFrame) -> p
     return scores.merge(rwg, on=[*GROUP_KEYS, "measure"], how="left")
 
 
+#: The sums of int_group_item_stats that item_scores reads; its other columns are keys.
+ITEM_SUMS = ("n_respondents", "sum_value", "sum_0_100", "favorable", "unfavorable")
+
+
+def item_scores(item_stats: pd.DataFrame) -> pd.DataFrame:
+    """Per group and item: the mean, the 0-100 score and % favourable, neutral and unfavourable.
+
+    From the sums of int_group_item_stats (n, Σ keyed answers, Σ answers on 0-100,
+    favourable and unfavourable counts); every other column is a key and is kept. Each share
+    has the interval the construct scores use, :func:`stats.clustered_proportion_from_sums`
+    with respondents as clusters: a respondent gives one answer to an item (m_i = 1, x_i = 0
+    or 1), so Σx = Σx² = Σxm = the count and Σm = Σm² = n, and the interval is
+    p ± z·sqrt(p(1 - p) / (n - 1)).
+    """
+    s = item_stats
+    out = s[[c for c in s.columns if c not in ITEM_SUMS]].copy()
+    n = s["n_respondents"].astype(float).to_numpy()
+    favorable = s["favorable"].astype(float).to_numpy()
+    unfavorable = s["unfavorable"].astype(float).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["mean"] = s["sum_value"].astype(float).to_numpy() / n
+        out["score_0_100"] = s["sum_0_100"].astype(float).to_numpy() / n
+    for name, count in (("favorable", favorable), ("neutral", n - favorable - unfavorable),
+                        ("unfavorable", unfavorable)):
+        p, low, high = stats.clustered_proportion_from_sums(n, count, n, count, count, n)
+        out[f"pct_{name}"] = 100 * p
+        out[f"{name}_ci_low"] = 100 * low
+        out[f"{name}_ci_high"] = 100 * high
+    return out
+
+
 def group_enps(sizes: pd.DataFrame) -> pd.DataFrame:
     """eNPS per group from promoter, passive and detractor counts."""
     rows = []

@@ -181,6 +181,8 @@ METRIC_TOPICS = {
     "unfavorable": ("favourable",),
     "rwg": ("rwg",),
     "n": ("score",),
+    "item_score": ("score",),
+    "item_favorable": ("favourable",),
     "vs_org": ("diff",),
     "diff": ("diff",),
     "leadership": ("balance",),

@@ -7,7 +7,7 @@ cell becomes the text "fewer than k responses" and nothing else.
 
 from __future__ import annotations
 
-from . import appendix, charts, guidance, organisation, sections
+from . import appendix, charts, guidance, items, organisation, sections
 from .context import Ctx
 from .formatting import (
     LEVEL_LABELS,
@@ -314,6 +314,7 @@ def build_document(data: ScopeData, *, k: int, comment_k: int, threshold: float)
     doc.sections += [
         summary_section(ctx),
         scores_section(ctx),
+        *([questions] if (questions := items.items_section(ctx)) else []),
         balance_section(ctx),
         *([teams] if (teams := organisation.teams_section(ctx)) else []),
         *organisation.departments_sections(ctx),

@@ -63,6 +63,20 @@ TABLES: dict[str, list[str]] = {
         "suppressed",
         "suppression_reason",
     ],
+    "mart_item_scores": [
+        "wave_id",
+        "group_level",
+        "group_id",
+        "construct",
+        "item_id",
+        "item_text",
+        "is_reverse_keyed",
+        "n_respondents",
+        "score_0_100",
+        "pct_favorable",
+        "suppressed",
+        "suppression_reason",
+    ],
     "mart_participation": [
         "wave_id",
         "group_level",
@@ -151,12 +165,16 @@ KEY_COLUMNS = {
     "construct",
     "from_wave",
     "to_wave",
+    "item_id",
+    "item_text",
+    "is_reverse_keyed",
     "suppressed",
 }
 # The respondent count behind a row, where a table has one.
 N_COLUMN = {
     "mart_team_construct_scores": "n_respondents",
     "mart_enps": "n_respondents",
+    "mart_item_scores": "n_respondents",
     "mart_participation": "respondents",
 }
 REPORT_LEVELS = ("org", "department", "team")

@@ -32,6 +32,7 @@ GROUP_TABLES = {
     "comment_themes": "mart_comment_themes",
     "comments": "mart_comments",
     "alerts": "mart_alerts",
+    "items": "mart_item_scores",
 }
 WAVE_TABLES = {
     "data_quality": "mart_data_quality",
@@ -294,6 +295,7 @@ def scope_data(
         "enps": gather("enps", keys + history),
         "changes": changes,
         "drivers": gather("drivers", [(wave, *own)]) if shown else [],
+        "items": gather("items", [(wave, *own)]) if shown else [],
         "comment_themes": gather("comment_themes", [(wave, *own)]) if shown else [],
         "comments": gather("comments", [(wave, *own)]) if shown else [],
         "alerts": gather("alerts", alert_keys),
