@@ -123,6 +123,11 @@ def dagster_steps(home: Path, sampler: TreeSampler | None) -> dict:
     text = subprocess.run([PY, str(HERE / "steps.py")], cwd=CODE, env=env, check=True,
                           capture_output=True, text=True).stdout
     data = json.loads(text)
+    started = sampler.samples[0][0] if sampler and sampler.samples else None
+    if started is not None and data.get("steps") and min(
+            s.get("start", started) for s in data["steps"].values()) < started - 1:
+        # the latest run is an earlier command's: this one started none (a no-op)
+        return {"run_id": None, "steps": {}, "note": "no Dagster run (nothing was stale)"}
     for step in data.get("steps", {}).values():
         if sampler and "start" in step and "end" in step:
             step["peak_rss_gib"] = round(sampler.peak_between(step["start"], step["end"]) / GIB, 3)
