@@ -138,7 +138,7 @@ def _execute(ws: Workspace, full: bool = False, waves: str | None = None) -> int
     from pipelines.definitions import defs
     from pipelines.defs.freshness import backfill_plan, full_selection, plan_run
     from pipelines.defs.run_alerts import describe_failure, failure_summary, recover_dead_runs
-    from pipelines.domain.publish.guard import LAUNCHED_BY_TAG, alert_run_failure
+    from pipelines.domain.publish.guard import LAUNCHED_BY_TAG, PID_TAG, alert_run_failure
 
     definitions = defs() if callable(defs) else defs
     job = definitions.resolve_job_def("tandem_nightly")
@@ -173,7 +173,7 @@ def _execute(ws: Workspace, full: bool = False, waves: str | None = None) -> int
             print(f"Waves:  {', '.join(plan.waves)}")
         result = job.execute_in_process(
             asset_selection=plan.assets,
-            tags={**plan.tags(instance), LAUNCHED_BY_TAG: "cli"},
+            tags={**plan.tags(instance), LAUNCHED_BY_TAG: "cli", PID_TAG: str(os.getpid())},
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},

@@ -21,6 +21,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import dagster as dg
+import duckdb
 from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView, TemporalContext
 from dagster._core.definitions.data_version import (
     DATA_VERSION_TAG,
@@ -36,6 +37,7 @@ from dagster._time import get_current_datetime
 from pipelines.defs.sources import WAVES
 from pipelines.domain.config.workspace import Workspace
 from pipelines.domain.ingest.fingerprint import input_fingerprints
+from pipelines.domain.state.queries import stored_waves
 
 #: Built and published in one run: the build file that the checks passed is the run's own.
 BUILD_AND_PUBLISH = "published_marts"
@@ -109,6 +111,7 @@ def plan_run(instance: dg.DagsterInstance, graph, ws: Workspace) -> RunPlan:
     `graph` is the asset graph: `Definitions.resolve_asset_graph()`, or a schedule's or
     sensor's `context.repository_def.asset_graph`."""
     inputs, new, withdrawn = observe_inputs(instance, ws)
+    stored = _stored_waves(ws)
     resolver = CachingStaleStatusResolver(
         instance=instance, asset_graph=graph,
         loading_context=AssetGraphView(
@@ -127,8 +130,12 @@ def plan_run(instance: dg.DagsterInstance, graph, ws: Workspace) -> RunPlan:
         partitions = waves if node.is_partitioned else [None]
         reasons = {}
         for partition in partitions:
-            # a wave that comes back after a withdrawal has old events but no rows
-            reason = "a new wave" if partition in new else _why(resolver, key, partition)
+            # a wave that comes back after a withdrawal has old events but no rows; a run
+            # killed after storing a file but before Dagster recorded the wave leaves the
+            # state ahead of (or behind) what Dagster knows: the state's own record decides
+            reason = ("a new wave" if partition in new
+                      else _why(resolver, key, partition)
+                      or _out_of_step(stored, inputs, partition))
             if reason:
                 reasons[partition] = reason
         name = key.to_user_string()
@@ -183,6 +190,24 @@ def wave_range(instance: dg.DagsterInstance, waves: list[str]) -> dict[str, str]
     order = instance.get_dynamic_partitions(WAVES.name)
     chosen = [w for w in order if w in set(waves)]
     return {ASSET_PARTITION_RANGE_START_TAG: chosen[0], ASSET_PARTITION_RANGE_END_TAG: chosen[-1]}
+
+
+def _stored_waves(ws: Workspace) -> dict[str, str] | None:
+    """What the state holds, per wave; None when it cannot be read now (another run is
+    writing it: that run's own end decides)."""
+    if not ws.state_file.exists():
+        return {}
+    try:
+        with duckdb.connect(str(ws.state_file), read_only=True) as con:
+            return stored_waves(con)
+    except duckdb.Error:
+        return None
+
+
+def _out_of_step(stored: dict[str, str] | None, inputs: dict[str, str], wave: str | None):
+    if stored is None or wave is None or stored.get(wave) == inputs.get(wave):
+        return None
+    return "the state holds other versions of its files than data/raw/"
 
 
 def _why(resolver, key: dg.AssetKey, partition: str | None) -> str | None:

@@ -12,7 +12,12 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from pipelines.domain.config.workspace import Workspace
-from pipelines.domain.publish.guard import LAUNCHED_BY_TAG, STOP_REASON_TAG, alert_run_failure
+from pipelines.domain.publish.guard import (
+    LAUNCHED_BY_TAG,
+    PID_TAG,
+    STOP_REASON_TAG,
+    alert_run_failure,
+)
 
 INTERRUPTED = "DagsterExecutionInterruptedError"
 
@@ -127,6 +132,8 @@ def recover_dead_runs(instance) -> list[tuple[str, int]]:
             for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
             if "pid" in (entry.dagster_event.engine_event_data.metadata or {})
         ]
+        if PID_TAG in run.tags:  # a CLI run records its process before it starts
+            pids.append((int(run.tags[PID_TAG]), record.create_timestamp.timestamp()))
         if not pids or any(pid_alive(pid, seen) for pid, seen in pids):
             continue
         pid = pids[-1][0]

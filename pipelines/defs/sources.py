@@ -7,12 +7,18 @@ versions below do the same for code: an asset whose code changed is stale too.
 """
 
 import hashlib
+import warnings
 from pathlib import Path
 
 import dagster as dg
 
 from pipelines.defs.resources import TandemWorkspace
 from pipelines.domain.ingest.fingerprint import INPUTS, input_fingerprints
+
+# observable source assets and single-run backfills are Dagster "beta" features that Tandem
+# relies on knowingly (the lock pins the version): no warning on every command
+warnings.filterwarnings("ignore", message=r".*(observable_source_asset|backfill_policy).*beta",
+                        category=dg.BetaWarning)
 
 PACKAGE = Path(__file__).resolve().parents[1]
 REPO = PACKAGE.parent

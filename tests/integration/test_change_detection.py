@@ -16,6 +16,8 @@ import pytest
 
 from pipelines.defs.freshness import backfill_plan, plan_run
 from pipelines.defs.resources import TandemWorkspace
+from pipelines.domain.ingest.pseudonym import load_key
+from pipelines.domain.state.refresh import refresh_waves
 from tests.golden import golden
 from tests.integration.conftest import load_definitions, new_workspace
 
@@ -85,6 +87,15 @@ def nights(tmp_path_factory):
     _move(aside / "later", ws.surveys_dir / LATER_WAVE)
     runs["new wave"] = _run(ws, instance, definitions)
     runs["after the new wave"] = _run(ws, instance, definitions)
+    # a run killed after it stored a file, before Dagster recorded the wave; the file is
+    # then put back as it was, so Dagster's versions say nothing changed
+    [pulse] = (ws.surveys_dir / PULSE).glob("*.csv")
+    original, stat = pulse.read_bytes(), pulse.stat()
+    pulse.write_bytes(b"".join(original.splitlines(keepends=True)[:-1]))
+    refresh_waves(ws, load_key(ws.key_file), {PULSE}, log=lambda message: None)
+    pulse.write_bytes(original)
+    os.utime(pulse, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    runs["state out of step"] = _run(ws, instance, definitions)
     runs["backfill"] = _run(ws, instance, definitions, backfill_plan(instance, graph, ws, [PULSE]))
     _move(ws.surveys_dir / PULSE, aside / "pulse")
     runs["withdrawn"] = _run(ws, instance, definitions)
@@ -129,6 +140,14 @@ def test_a_new_wave_is_a_new_partition_and_parses_only_its_own_file(nights):
     assert {"published_marts", "leadership_reports"} <= set(run.materialized)
     assert LATER_WAVE.split("/")[1] in run.marts_waves
     assert runs["partitions"] == ["engagement/2025-11", LATER_WAVE, PULSE]  # pulse came back
+
+
+def test_a_state_out_of_step_with_dagster_is_caught_up(nights):
+    """The state's own record of its files, not only Dagster's events, decides."""
+    _, runs = nights
+    run = runs["state out of step"]
+    assert run.waves == [PULSE]
+    assert run.wave_state["files_parsed"] == 1
 
 
 def test_a_backfill_parses_the_chosen_wave_again(nights):

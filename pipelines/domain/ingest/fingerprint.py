@@ -89,9 +89,9 @@ def input_fingerprints(ws: Workspace) -> Fingerprints:
                 ("pseudonym.key", cache.sha256(ws.key_file) if ws.key_file.is_file() else "none")]
     cache.save()
     return Fingerprints(
-        inputs={"rosters": _digest(rosters), "codebooks": _digest(codebooks),
-                "tandem_settings": _digest(settings)},
-        waves={wave: _digest(files) for wave, files in waves.items()},
+        inputs={"rosters": files_digest(rosters), "codebooks": files_digest(codebooks),
+                "tandem_settings": files_digest(settings)},
+        waves={wave: files_digest(files) for wave, files in waves.items()},
     )
 
 
@@ -110,6 +110,7 @@ def _parsed_yaml_digest(path: Path) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _digest(pairs: list[tuple[str, str]]) -> str:
+def files_digest(pairs: list[tuple[str, str]]) -> str:
+    """The fingerprint of a set of (relative path, content sha256) pairs."""
     return hashlib.sha256(json.dumps(sorted(pairs)).encode()).hexdigest()[:24]
 

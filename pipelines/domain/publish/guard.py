@@ -32,6 +32,8 @@ from pipelines.domain.publish.atomic import WorkspaceBusy, clean_stale_builds, r
 STOP_REASON_TAG = "tandem/stop_reason"
 #: Run tag of runs that `tandem run` executes (it alerts on their failure itself).
 LAUNCHED_BY_TAG = "tandem/launched_by"
+#: Run tag: the process that runs a `tandem run` (to tell a dead run before its first event).
+PID_TAG = "tandem/pid"
 
 
 def alert_log_file(ws: Workspace) -> Path:

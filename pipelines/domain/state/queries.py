@@ -70,3 +70,15 @@ def _digest(con: duckdb.DuckDBPyConnection, queries: list) -> str:
         sql, params = query if isinstance(query, tuple) else (query, [])
         parts.append(con.execute(sql, params).fetchall())
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def stored_waves(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Per wave (`<survey>/<wave>`), the fingerprint of the files whose rows the state holds,
+    computed as `raw_exports`' data version is: equal to it when the state is up to date."""
+    from pipelines.domain.ingest.fingerprint import files_digest
+
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for path, file_hash in con.execute("SELECT path, file_hash FROM file_registry").fetchall():
+        wave = "/".join(path.split("/")[-3:-1])
+        pairs.setdefault(wave, []).append((path, file_hash))
+    return {wave: files_digest(files) for wave, files in pairs.items()}
