@@ -119,6 +119,7 @@ def recover_dead_runs(instance) -> list[tuple[str, int]]:
     unfinished = instance.get_run_records(
         filters=dg.RunsFilter(
             statuses=[
+                dg.DagsterRunStatus.NOT_STARTED,  # killed between its creation and its start
                 dg.DagsterRunStatus.STARTING,
                 dg.DagsterRunStatus.STARTED,
                 dg.DagsterRunStatus.CANCELING,

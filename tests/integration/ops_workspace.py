@@ -120,18 +120,24 @@ def publish_window(ws: Workspace) -> float:
     return times[("published_marts", "STEP_SUCCESS")] - times[("marts_build", "STEP_START")]
 
 
-def group_members(pgid: int) -> list[int]:
-    """Processes of a process group that still run (zombies do not count)."""
+def group_members(pgid: int, grace_s: float = 10.0) -> list[int]:
+    """Processes of a process group that still run (zombies do not count), after up to
+    `grace_s` seconds: SIGKILL reaches a process in uninterruptible sleep (an fsync, say)
+    only when its system call returns."""
     import psutil
 
-    alive = []
-    for proc in psutil.process_iter(["pid", "status"]):
-        try:
-            if os.getpgid(proc.pid) == pgid and proc.info["status"] != psutil.STATUS_ZOMBIE:
-                alive.append(proc.pid)
-        except (ProcessLookupError, psutil.Error):
-            continue
-    return alive
+    deadline = time.monotonic() + grace_s
+    while True:
+        alive = []
+        for proc in psutil.process_iter(["pid", "status"]):
+            try:
+                if os.getpgid(proc.pid) == pgid and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                    alive.append(proc.pid)
+            except (ProcessLookupError, psutil.Error):
+                continue
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        time.sleep(0.1)
 
 
 def all_run_ids(ws: Workspace) -> set[str]:
@@ -163,3 +169,11 @@ def make_ops(home: Path) -> tuple[Workspace, Variants, dict[str, str], dict[str,
     variants = Variants(ws)
     hashes = {"A": snapshot(ws.marts_file)[0]}
     return ws, variants, hashes, timing
+
+
+def every_wave(ws: Workspace) -> dict[str, str]:
+    """Run tags for a launch of the whole job over every wave partition (as the UI asks)."""
+    from pipelines.defs.freshness import wave_range
+
+    with instance_for(ws) as instance:
+        return wave_range(instance, instance.get_dynamic_partitions("waves"))

@@ -17,7 +17,13 @@ import yaml
 
 from pipelines.domain.config.workspace import REPO_ROOT
 from pipelines.domain.publish.atomic import WorkspaceBusy, run_lock
-from tests.integration.ops_workspace import instance_for, report, snapshot, tandem_run
+from tests.integration.ops_workspace import (
+    every_wave,
+    instance_for,
+    report,
+    snapshot,
+    tandem_run,
+)
 from tests.integration.tandem_cli import BIN, cli_env
 
 
@@ -53,6 +59,8 @@ def test_daemon_frees_the_pool_slot_of_a_killed_run(ops):
                 "pipelines.definitions",
                 "-j",
                 "tandem_nightly",
+                "--tags",
+                json.dumps(every_wave(ws)),
             ],
             cwd=REPO_ROOT,
             env=env,
