@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import tempfile
 import threading
 import time
@@ -163,6 +164,7 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     marts_path, synth = marts_for(args.respondents, args.workdir)
     out = args.workdir / f"out-r{args.respondents}"
+    shutil.rmtree(out, ignore_errors=True)  # render every time: unchanged reports are skipped
     (out / "x").mkdir(parents=True, exist_ok=True)
     if args.what == "org":
         result = org(marts_path, out)
