@@ -70,6 +70,25 @@ def test_only_reports_whose_rows_changed_are_rewritten(tmp_path):
     )
 
 
+def test_a_wave_no_longer_in_the_marts_loses_its_reports(tmp_path):
+    """A withdrawn wave's reports are removed; anything else in its folder is left."""
+    marts = build_marts(tmp_path / "marts.duckdb")
+    out = tmp_path / "out"
+    render_all(marts, out, formats=("html",))
+    withdrawn = out / "2019-01"
+    withdrawn.mkdir()
+    (withdrawn / "org.html").write_text("an old report")
+    (withdrawn / ".inputs-org.sha256").write_text("0" * 64)
+    kept = out / "notes"
+    kept.mkdir()
+    (kept / "readme.txt").write_text("not a report")
+    result = render_all(marts, out, formats=("html",))
+    assert not withdrawn.exists()
+    assert withdrawn / "org.html" in result.removed
+    assert (kept / "readme.txt").exists()
+    assert {p.name for p in out.iterdir()} >= {"index.html", "notes"}
+
+
 def test_missing_tables_degrade_and_marts_stay_untouched(tmp_path):
     marts = build_marts(tmp_path / "marts.duckdb", with_comments=False)
     con = duckdb.connect(str(marts))

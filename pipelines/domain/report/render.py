@@ -260,6 +260,13 @@ def render_all(
         plan += [(job, directory) for job in jobs]
         result.removed += _prune(directory, {job.stem for job in jobs})
         index.append((wave_dir_name(wave), [(j.label, j.stem, list(formats)) for j in jobs]))
+    if marts.waves:  # a wave no longer in the marts (withdrawn): its reports go too
+        current = {wave_dir_name(wave) for wave in marts.waves}
+        for folder in _listing(out_dir):
+            if folder.is_dir() and folder.name not in current:
+                result.removed += _prune(folder, set())
+                if not any(folder.iterdir()):
+                    folder.rmdir()
     for paths, written, seconds in _run(marts, plan, params, formats, workers, Path(marts_path)):
         result.paths += paths
         result.written += written
