@@ -72,6 +72,7 @@ def wave_key(survey_id: str, wave_id: str) -> str:
     return f"{survey_id}/{wave_id}"
 
 
-def wave_keys(surveys: list[Survey]) -> list[str]:
-    """Every wave that has at least one export, in the surveys' and waves' folder order."""
-    return list(dict.fromkeys(wave_key(f.survey_id, f.wave_id) for s in surveys for f in s.files))
+def wave_of_path(path: str) -> str:
+    """The wave of an export's workspace path: `data/raw/surveys/<survey>/<wave>/<file>` ->
+    `<survey>/<wave>` (as `wave_key` names it)."""
+    return "/".join(path.split("/")[-3:-1])

@@ -76,9 +76,9 @@ def stored_waves(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Per wave (`<survey>/<wave>`), the fingerprint of the files whose rows the state holds,
     computed as `raw_exports`' data version is: equal to it when the state is up to date."""
     from pipelines.domain.ingest.fingerprint import files_digest
+    from pipelines.domain.ingest.inventory import wave_of_path
 
     pairs: dict[str, list[tuple[str, str]]] = {}
     for path, file_hash in con.execute("SELECT path, file_hash FROM file_registry").fetchall():
-        wave = "/".join(path.split("/")[-3:-1])
-        pairs.setdefault(wave, []).append((path, file_hash))
+        pairs.setdefault(wave_of_path(path), []).append((path, file_hash))
     return {wave: files_digest(files) for wave, files in pairs.items()}

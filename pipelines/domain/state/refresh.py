@@ -21,7 +21,7 @@ from pipelines.domain import ingest
 from pipelines.domain.comments import RosterNames
 from pipelines.domain.config.codebook import wave_fingerprint
 from pipelines.domain.config.workspace import Workspace
-from pipelines.domain.ingest.inventory import file_sha256, scan_surveys, wave_key
+from pipelines.domain.ingest.inventory import file_sha256, scan_surveys, wave_key, wave_of_path
 from pipelines.domain.ingest.loading import FileOutcome, load_file
 from pipelines.domain.ingest.roster import (
     QUARANTINE_COLUMNS,
@@ -83,7 +83,7 @@ def refresh_reference(ws: Workspace, key: bytes, log: Callable[[str], None] = pr
         state.replace_table(con, "waves", pd.DataFrame(waves))
         present = {wave_key(f.survey_id, f.wave_id) for s in surveys for f in s.files}
         for (path,) in con.execute("SELECT path FROM file_registry ORDER BY path").fetchall():
-            if _wave_of(path) not in present:  # a withdrawn wave: its rows go with it
+            if wave_of_path(path) not in present:  # a withdrawn wave: its rows go with it
                 state.forget_file(con, path)
                 summary.files_removed.append(path)
                 log(f"{path}: its wave was withdrawn from data/raw/; its rows were removed")
@@ -143,7 +143,7 @@ def refresh_waves(ws: Workspace, key: bytes, chosen: set[str] | None,
                     f"{outcome.rows_accepted} accepted, {outcome.rows_excluded} excluded, "
                     f"{outcome.rows_quarantined} quarantined")
         for path in sorted(registry):
-            gone = path not in seen and (chosen is None or _wave_of(path) in chosen)
+            gone = path not in seen and (chosen is None or wave_of_path(path) in chosen)
             if gone:  # removed from its wave (a withdrawn wave is refresh_reference's)
                 state.forget_file(con, path)
                 summary.files_removed.append(path)
@@ -176,12 +176,6 @@ def _roster_names(ws: Workspace, key: bytes) -> frozenset[str]:
         except RosterError:
             continue
     return frozenset(names)
-
-
-def _wave_of(path: str) -> str:
-    """`data/raw/surveys/<survey>/<wave>/<file>` -> `<survey>/<wave>`."""
-    parts = path.split("/")
-    return "/".join(parts[-3:-1])
 
 
 def _codebook_rejected(ws: Workspace, raw, file_hash: str, error: Exception) -> FileOutcome:
