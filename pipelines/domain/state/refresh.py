@@ -21,7 +21,8 @@ from pipelines.domain import ingest
 from pipelines.domain.comments import RosterNames
 from pipelines.domain.config.codebook import wave_fingerprint
 from pipelines.domain.config.workspace import Workspace
-from pipelines.domain.ingest.inventory import file_sha256, scan_surveys, wave_key, wave_of_path
+from pipelines.domain.ingest.fingerprint import CACHE_NAME, HashCache
+from pipelines.domain.ingest.inventory import scan_surveys, wave_key, wave_of_path
 from pipelines.domain.ingest.loading import FileOutcome, load_file
 from pipelines.domain.ingest.roster import (
     QUARANTINE_COLUMNS,
@@ -104,6 +105,9 @@ def refresh_waves(ws: Workspace, key: bytes, chosen: set[str] | None,
         codebooks = _codebooks(surveys, RefreshSummary())
         registry = {r[0]: r[1:] for r in con.execute(
             "SELECT path, size, mtime, file_hash, load_key FROM file_registry").fetchall()}
+        # the planner's memo of content hashes, read only (it is saved by the planner, which
+        # sees every input; a wave's run sees only its own files)
+        hashes = HashCache(ws.state_dir / CACHE_NAME)
         seen = set()
         for survey in surveys:
             codebook = codebooks[survey]
@@ -113,10 +117,7 @@ def refresh_waves(ws: Workspace, key: bytes, chosen: set[str] | None,
                 seen.add(raw.path)
                 summary.files_seen += 1
                 known = registry.get(raw.path)
-                if known and known[0] == raw.size and known[1] == raw.mtime:
-                    file_hash = known[2]
-                else:
-                    file_hash = file_sha256(ws.home / raw.path)
+                file_hash = hashes.sha256(ws.home / raw.path)  # hashed once, by the planner
                 # the codebook counts only as far as it shapes this wave's parsing: a label
                 # renamed, or the next wave declared, re-ingests nothing
                 shape = ("invalid:" + hashlib.sha256(str(codebook).encode()).hexdigest()[:16]
