@@ -74,21 +74,15 @@ def quadrant_chart(points: list[dict], threshold: float, crowded: bool = False) 
     ys = [p[k] for p in points for k in ("y", "y_lo") if p.get(k) is not None]
     x_dom, y_dom = _domain(xs, threshold), _domain(ys, threshold)
 
-    def xq(name: str) -> dict:
-        return _field(
-            name,
-            "quantitative",
-            scale={"domain": x_dom, "nice": False, "zero": False},
-            title="Management index (clarity of expectations, accountability)",
-        )
+    def axis(domain: list, title: str):
+        def field(name: str) -> dict:
+            scale = {"domain": domain, "nice": False, "zero": False}
+            return _field(name, "quantitative", scale=scale, title=title)
 
-    def yq(name: str) -> dict:
-        return _field(
-            name,
-            "quantitative",
-            scale={"domain": y_dom, "nice": False, "zero": False},
-            title="Leadership index (trust, empowerment)",
-        )
+        return field
+
+    xq = axis(x_dom, "Management index (clarity of expectations, accountability)")
+    yq = axis(y_dom, "Leadership index (trust, empowerment)")
 
     pad_x, pad_y = (x_dom[1] - x_dom[0]) * 0.02, (y_dom[1] - y_dom[0]) * 0.035
     corners = [
